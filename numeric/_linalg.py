@@ -1,0 +1,140 @@
+"""Compiled linear algebra for the regularized Newton system, with info codes.
+
+The solver needs ``h = -(H + lambda B)^-1 g`` and must treat a failed
+factorization (``H + lambda B`` not positive definite) as a rejected trial, so
+nothing here raises: every routine returns ``(ok, result)``.
+
+* :func:`cholesky_inplace` calls LAPACK ``dpotrf`` through numba's helper library
+  (an external symbol, so kernels using it are served from numba's disk cache).
+  On return the lower triangle of the C-ordered array holds ``L`` with
+  ``A = L L^T``; ``info != 0`` means ``A`` is not (numerically) positive definite.
+* :func:`cho_solve` does the two triangular solves ``L y = b``, ``L^T x = y``
+  (``O(n^2)``, row-contiguous access).
+* :func:`solve_shifted` solves ``(H + lambda B) h = r`` for a dense ``H`` and the
+  metric ``(mode, B, L)`` (identity fast path: ``lambda`` is added to the diagonal).
+* :func:`solve_lowrank` solves ``(diag(d) + U^T diag(w) U + lambda I) h = r`` by the
+  Sherman-Morrison-Woodbury identity in ``O(n k^2 + k^3)``: with
+  ``D = diag(d) + lambda I`` positive and ``w >= 0``, ``W = diag(w)``,
+
+      (D + U^T W U)^-1 = D^-1 - D^-1 U^T W^(1/2) S^-1 W^(1/2) U D^-1,
+      S = I_k + W^(1/2) U D^-1 U^T W^(1/2)   (symmetric positive definite).
+
+  The matrix is positive definite iff ``D`` is (given ``w >= 0``), so a
+  non-positive ``d_i + lambda`` is the failure code. Negative weights or a dense
+  metric are not handled here: the solver forms the dense matrix instead
+  (``diag(d) + U^T W U``) and goes through :func:`solve_shifted`.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.np import linalg as _nb_linalg
+
+from numeric._jit import jit
+
+_nb_linalg.ensure_lapack()
+_dpotrf = _nb_linalg._LAPACK().numba_xxpotrf(types.float64)
+_KIND_D = ord("d")
+_UPLO_U = ord("U")
+
+
+@jit
+def cholesky_inplace(A):
+    """Overwrite the lower triangle of the C-ordered SPD ``A`` with its Cholesky factor.
+
+    Returns the LAPACK ``info`` (0 = success; ``> 0`` = leading minor not positive
+    definite; the array content is then unspecified). Also returns a non-zero code
+    when ``A`` has a non-finite entry (LAPACK's behaviour on NaN is not specified).
+    LAPACK sees the C array as its transpose; since ``A`` is symmetric, asking it for
+    the *upper* factor ``U`` (``A = U^T U``) in Fortran order leaves ``L = U^T`` in the
+    C lower triangle.
+    """
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(i + 1):
+            if not np.isfinite(A[i, j]):
+                return -1
+    if n == 0:
+        return 0
+    return _dpotrf(_KIND_D, _UPLO_U, n, A.ctypes, n)
+
+
+@jit
+def cho_solve(Lf, b):
+    """Solve ``L L^T x = b`` where ``L`` is the lower triangle of ``Lf``."""
+    n = b.shape[0]
+    y = np.empty(n)
+    for i in range(n):
+        acc = b[i]
+        for j in range(i):
+            acc -= Lf[i, j] * y[j]
+        y[i] = acc / Lf[i, i]
+    # back substitution L^T x = y, column-oriented so that rows of L are read
+    for i in range(n - 1, -1, -1):
+        xi = y[i] / Lf[i, i]
+        y[i] = xi
+        for j in range(i):
+            y[j] -= Lf[i, j] * xi
+    return y
+
+
+@jit
+def solve_shifted(H, lam, mode, B, r):
+    """``(ok, h)`` with ``(H + lam B) h = r``; ``B = I`` when ``mode == 0``.
+
+    ``ok`` is false when the Cholesky factorization of ``H + lam B`` fails (the
+    matrix is not numerically positive definite or has a non-finite entry); ``h``
+    is then a vector of NaN.
+    """
+    n = r.shape[0]
+    A = H.copy()
+    if mode == 0:
+        for i in range(n):
+            A[i, i] += lam
+    else:
+        for i in range(n):
+            for j in range(n):
+                A[i, j] += lam * B[i, j]
+    info = cholesky_inplace(A)
+    if info != 0:
+        return False, np.full(n, np.nan)
+    return True, cho_solve(A, r)
+
+
+@jit
+def solve_lowrank(d, U, w, lam, r):
+    """``(ok, h)`` with ``(diag(d) + U^T diag(w) U + lam I) h = r`` by Woodbury.
+
+    Requires ``w >= 0`` (checked: a negative weight returns ``ok = False`` so that
+    the caller can fall back to the dense path). ``ok`` is also false when some
+    ``d_i + lam <= 0`` or when the ``k x k`` capacitance matrix fails to factor.
+    """
+    n = r.shape[0]
+    k = U.shape[0]
+    nan = np.full(n, np.nan)
+    for j in range(k):
+        if not (w[j] >= 0.0):
+            return False, nan
+    dinv = np.empty(n)
+    for i in range(n):
+        di = d[i] + lam
+        if not (di > 0.0) or not np.isfinite(di):
+            return False, nan
+        dinv[i] = 1.0 / di
+    y = r * dinv                       # D^-1 r
+    if k == 0:
+        return True, y
+    sw = np.sqrt(w)
+    V = np.empty((k, n))               # W^(1/2) U
+    for j in range(k):
+        for i in range(n):
+            V[j, i] = sw[j] * U[j, i]
+    VD = V * dinv                      # W^(1/2) U D^-1 (row-wise scaling)
+    S = VD @ V.T                       # W^(1/2) U D^-1 U^T W^(1/2)
+    for j in range(k):
+        S[j, j] += 1.0
+    if cholesky_inplace(S) != 0:
+        return False, nan
+    z = cho_solve(S, V @ y)            # S^-1 W^(1/2) U D^-1 r
+    h = y - (VD.T @ z)                 # D^-1 r - D^-1 U^T W^(1/2) z
+    return True, h
