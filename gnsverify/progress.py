@@ -7,6 +7,8 @@ A :class:`Progress` is a callable, so it can be handed to the pipelines as their
     progress(3, 10)                       # done, total
     progress(3, 10, "case quadratic")     # done, total, label
     progress(done=3, total=10, label="...")
+    progress({"case": "quadratic", "stage": "theory run", "done": 0, "total": 5,
+              "index": 2, "n_cases": 12})  # a pipeline event (gnsverify.verify)
 
 Messages overwrite one status line (carriage return) and the line is cleared by
 :meth:`close` (also on leaving a ``with`` block).
@@ -42,7 +44,24 @@ class Progress:
             parts.append(str(label))
         return " ".join(parts)
 
+    @staticmethod
+    def format_event(ev: dict) -> str:
+        """A pipeline event ``{"case", "stage", "done", "total", "index", "n_cases"}``."""
+        parts = []
+        if ev.get("n_cases"):
+            parts.append(f"[{int(ev.get('index', 0)) + 1}/{int(ev['n_cases'])}]")
+        if ev.get("case"):
+            parts.append(f"{ev['case']}:")
+        if ev.get("stage"):
+            parts.append(str(ev["stage"]))
+        if ev.get("total"):
+            parts.append(f"({int(ev.get('done', 0))}/{int(ev['total'])})")
+        return " ".join(parts)
+
     def __call__(self, *args, done=None, total=None, label: str = "", **_ignored) -> None:
+        if args and isinstance(args[0], dict):
+            self.update(self.format_event(args[0]))
+            return
         if args and isinstance(args[0], str):
             label = args[0]
             rest = args[1:]

@@ -3,6 +3,27 @@
 A rule is a small integer code understood by the compiled oracle dispatch, plus
 rule data (``rp``: float parameters, ``E0``: a fixed symmetric matrix used by the
 synthetic perturbation). :class:`HessianRule` is the validated Python-side object.
+
+=============  ==================================================================
+rule           ``H(x)``
+=============  ==================================================================
+exact          ``hess f(x)``
+fisher         finite sums ``f = (1/m) sum_j l_j + (lam/2)||x||^2`` (logistic,
+               softmax; ``l_j`` the data loss of sample ``j``):
+               ``(1/m) sum_j grad l_j grad l_j^T + lam I``
+gauss_newton   ``f = (1/p)||u||^p``: ``||u||^(p-2) J^T J + (p-2)||u||^(p-4) (J^T u)(J^T u)^T``
+               (drops ``||u||^(p-2) sum_i u_i hess u_i``; exact for affine ``u``)
+fisher_term    ``f = (1/p)||u||^p``: the rank-one part
+               ``(p-2)||u||^(p-4) (J^T u)(J^T u)^T`` alone (zero when ``p = 2``)
+weighted_gn    LogSumExp: ``(1/mu) A^T diag(softmax) A`` (drops ``-(1/mu) g g^T``)
+perturbed      ``hess f + (C1 + C2 ||g||_*^(1-beta)) E0``, ``E0`` symmetric,
+               ``||E0|| = 1``: ``||H - hess f|| = C1 + C2 ||g||_*^(1-beta)``
+perturbed_psd  the same with ``E0`` PSD (keeps ``H`` PSD when ``hess f`` is)
+zero           ``0`` (first-order limit)
+=============  ==================================================================
+
+Which problem supports which rule: ``Problem.rules``; ``Problem.rule(name)``
+builds a rule and rejects unsupported combinations.
 """
 from __future__ import annotations
 
@@ -13,7 +34,7 @@ import numpy as np
 EXACT = 0          # H = hess f(x)
 FISHER = 1         # finite sums: (1/m) sum_j grad l_j grad l_j^T (+ regularizer's Hessian)
 GAUSS_NEWTON = 2   # (1/p)||u||^p: ||u||^(p-2) J^T J + (p-2)||u||^(p-4) (J^T u)(J^T u)^T
-FISHER_TERM = 3    # (1/p)||u||^p: the rank-one part (p-2)||u||^(p-4) (J^T u)(J^T u)^T ... see problems
+FISHER_TERM = 3    # (1/p)||u||^p: the rank-one part (p-2)||u||^(p-4) (J^T u)(J^T u)^T alone
 WEIGHTED_GN = 4    # LogSumExp: (1/mu) A^T diag(softmax) A
 PERTURBED = 5      # hess f + E(x), ||E(x)|| = C1 + C2 ||g||_*^(1-beta), E0 symmetric, ||E0|| = 1
 PERTURBED_PSD = 6  # same with E0 PSD, so hess f + E(x) stays PSD when hess f is
@@ -64,7 +85,8 @@ def perturbation_matrix(n: int, seed: int, psd: bool) -> np.ndarray:
     lo = 0.0 if psd else -1.0
     ev = rng.uniform(lo, 1.0, size=n)
     ev[0] = 1.0
-    return (Q * ev) @ Q.T
+    E = (Q * ev) @ Q.T
+    return 0.5 * (E + E.T)
 
 
 def make_rule(name: str, n: int | None = None, *, C1: float = 0.0, C2: float = 0.0,
@@ -85,6 +107,8 @@ def make_rule(name: str, n: int | None = None, *, C1: float = 0.0, C2: float = 0
                 raise ValueError(f"{pname} must be a finite number >= 0, got {val!r}.")
         if not (0.0 <= beta <= 1.0):
             raise ValueError(f"beta must lie in [0, 1], got {beta!r}.")
+        if int(seed) != seed or seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {seed!r}.")
         E0 = perturbation_matrix(int(n), seed, psd=(code == PERTURBED_PSD))
         return HessianRule(name, code, np.array([C1, C2, beta], dtype=np.float64), E0)
     return HessianRule(name, code)

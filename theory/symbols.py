@@ -22,6 +22,8 @@ f_star     f* (optimal value)
 eps        target accuracy
 G0         ||grad f(x_0)||_*
 F0         f(x_0) - f*
+trial_gamma  gamma of one step-size trial at x_k (one entry per trial)
+trial_first  first trial gamma of the search at x_k
 =========  ==========================================================
 """
 from __future__ import annotations
@@ -29,10 +31,9 @@ from __future__ import annotations
 import sympy as sp
 
 _NAMES = ("f_k", "f_next", "g_k", "g_next", "gamma_k", "lam_k", "step_k",
-          "pi_k", "pi_next", "D", "f_star", "eps", "G0", "F0")
+          "pi_k", "pi_next", "D", "f_star", "eps", "G0", "F0", "trial_gamma", "trial_first")
 
-f_k, f_next, g_k, g_next, gamma_k, lam_k, step_k, pi_k, pi_next, D, f_star, eps, G0, F0 = (
-    sp.Symbol(name, real=True) for name in _NAMES
-)
+(f_k, f_next, g_k, g_next, gamma_k, lam_k, step_k, pi_k, pi_next, D, f_star, eps, G0, F0,
+ trial_gamma, trial_first) = (sp.Symbol(name, real=True) for name in _NAMES)
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in _NAMES}
 TRACE_NAMES = _NAMES

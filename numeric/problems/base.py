@@ -58,16 +58,46 @@ class Problem:
         from numeric.oracles import value_grad
         return value_grad(self.kind, self.data, check_point(self, x))[1]
 
-    def hess(self, x, rule="exact") -> np.ndarray:
-        """Dense ``H(x)`` of a rule (a name or a :class:`numeric.rules.HessianRule`)."""
-        from numeric.oracles import hess, value_grad
+    def rule(self, rule="exact", **options):
+        """A :class:`numeric.rules.HessianRule` for this problem (a name or a rule).
+
+        Raises ``ValueError`` when the rule is unknown, not supported by this problem
+        (see ``rules``), or built for another dimension.
+        """
         from numeric.rules import HessianRule, make_rule
-        x = check_point(self, x)
-        r = rule if isinstance(rule, HessianRule) else make_rule(rule, self.n)
+        r = rule if isinstance(rule, HessianRule) else make_rule(rule, self.n, **options)
         if r.name not in self.rules:
             raise ValueError(f"rule must be one of {self.rules} for problem {self.name!r}, got {r.name!r}.")
+        if r.E0.shape[0] not in (0, self.n):
+            raise ValueError(f"rule must be built for dimension n={self.n}, got a perturbation of size {r.E0.shape[0]}.")
+        return r
+
+    def hess(self, x, rule="exact", **options) -> np.ndarray:
+        """Dense ``H(x)`` of a rule (a name or a :class:`numeric.rules.HessianRule`).
+
+        ``options`` go to :func:`numeric.rules.make_rule` (``C1``, ``C2``, ``beta``,
+        ``seed`` of the perturbation rules); the gradient norm is Euclidean (``B = I``).
+        """
+        from numeric.oracles import hess, value_grad
+        x = check_point(self, x)
+        r = self.rule(rule, **options)
         g = value_grad(self.kind, self.data, x)[1]
         return hess(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
+
+    def has_lowrank(self, rule="exact") -> bool:
+        """Whether ``hess_lowrank`` serves this rule for this problem."""
+        from numeric.oracles import has_lowrank
+        return bool(has_lowrank(self.kind, self.rule(rule).code))
+
+    def hess_lowrank(self, x, rule="exact", **options):
+        """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` (``d >= 0``, ``w >= 0``)."""
+        from numeric.oracles import has_lowrank, hess_lowrank, value_grad
+        x = check_point(self, x)
+        r = self.rule(rule, **options)
+        if not has_lowrank(self.kind, r.code):
+            raise ValueError(f"rule must have a low-rank form for problem {self.name!r}; {r.name!r} has none.")
+        g = value_grad(self.kind, self.data, x)[1]
+        return hess_lowrank(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 
 
 def pack(A=None, b=None, c=None, ip=None, fp=None) -> tuple:
@@ -107,3 +137,51 @@ def check_positive(name: str, value, *, strict: bool = True) -> float:
     if not ok:
         raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} 0, got {value!r}.")
     return v
+
+
+def check_int(name: str, value, lo: int = 1) -> int:
+    """An integer ``>= lo``."""
+    try:
+        v = int(value)
+    except (TypeError, ValueError):
+        v = None
+    if v is None or v != value or v < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
+    return v
+
+
+def check_power(name: str, value, lo: float = 2.0) -> float:
+    """A finite exponent ``>= lo`` (``lo = 2`` for the power families)."""
+    v = float(value)
+    if not (np.isfinite(v) and v >= lo):
+        raise ValueError(f"{name} must be a finite number >= {lo:g}, got {value!r}.")
+    return v
+
+
+def check_matrix(name: str, A, rows: int | None = None, cols: int | None = None) -> np.ndarray:
+    """A finite non-empty 2-D float64 matrix (optionally of a given number of rows/columns)."""
+    A = check_finite(name, A)
+    if A.ndim != 2 or A.shape[0] < 1 or A.shape[1] < 1:
+        raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {A.shape}.")
+    if rows is not None and A.shape[0] != rows:
+        raise ValueError(f"{name} must have {rows} rows, got shape {A.shape}.")
+    if cols is not None and A.shape[1] != cols:
+        raise ValueError(f"{name} must have {cols} columns, got shape {A.shape}.")
+    return np.ascontiguousarray(A)
+
+
+def check_vector(name: str, v, length: int) -> np.ndarray:
+    """A finite float64 vector of the given length."""
+    v = check_finite(name, v)
+    if v.shape != (length,):
+        raise ValueError(f"{name} must be a vector of length {length}, got shape {v.shape}.")
+    return np.ascontiguousarray(v)
+
+
+def standardize(X: np.ndarray) -> np.ndarray:
+    """Columns centred to mean 0 and scaled to standard deviation 1 (constant columns: 0)."""
+    X = np.asarray(X, dtype=np.float64)
+    mu = X.mean(axis=0)
+    sd = X.std(axis=0)
+    sd[sd == 0] = 1.0
+    return (X - mu) / sd

@@ -1,0 +1,432 @@
+"""Explore a function typed as an expression: derive, measure, predict, verify.
+
+    result = explore("x**4/4", ["x"], box=[(-2, 2)])
+
+1. **Derive** (:class:`theory.expr.SymbolicFunction`): gradient and Hessian.
+2. **Numeric oracles** (:func:`_numeric_problem_for`): a compiled problem built from
+   instruction tapes (:mod:`theory.tape` -> ``numeric.problems.expression``).
+3. **Measure** the gradient-normalized smoothness: ``gamma(x)`` estimated
+   (:func:`numeric.gamma.estimate_gamma`, an upper estimate) at sampled points of
+   the box, and the power law ``gamma ~ c ||g||^alpha`` fitted by least squares in
+   log-log coordinates. The fit is a *description* of the samples, not a bound.
+4. **Predict**: the rate implied by the fitted law (``pi(t) = c t^alpha``, i.e.
+   ``M = 1/c``) and by each class whose constant :mod:`theory.constants` derives on
+   the box (Lipschitz Hessian ``L_2``, bounded Hessian variation ``L_0``; for a
+   function declared convex also quasi-self-concordance ``Q`` and the Lipschitz third
+   derivative ``L_3``).
+5. **Verify** (:func:`gnsverify.verify.verify`): one case per derived class, built on
+   the fly; the claims hold only where the constants do, i.e. on the box, so an
+   iterate leaving the box may legitimately refute a claim (the report says so).
+
+Everything is returned as one plain dict; :func:`write_explore` writes it.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DEFAULT_BOX = (-2.0, 2.0)
+
+
+# -- numeric oracles (the one switch between compiled and reference paths) -------------
+
+class NumpyExpressionOracles:
+    """``value``/``grad``/``hess`` of a symbolic function from its numpy callables.
+
+    The slow path, used only when the compiled expression kind is not available:
+    it runs through :mod:`numeric.reference` (same algorithm, interpreted).
+    """
+
+    def __init__(self, fun, x0):
+        fns = fun.numpy_functions()
+        self._value, self._grad, self._hess = fns["value"], fns["grad"], fns["hess"]
+        self.n = fun.n
+        self.x0 = np.asarray(x0, dtype=np.float64)
+        self.name = "expression"
+        self.convex = False
+        self.f_star = None
+        self.rules = ("exact", "zero")
+
+    def value(self, x) -> float:
+        with np.errstate(all="ignore"):
+            return float(self._value(np.asarray(x, dtype=np.float64)))
+
+    def grad(self, x) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.asarray(self._grad(np.asarray(x, dtype=np.float64)), dtype=np.float64)
+
+    def hess(self, x, rule="exact") -> np.ndarray:
+        if getattr(rule, "name", rule) == "zero":
+            return np.zeros((self.n, self.n))
+        with np.errstate(all="ignore"):
+            return np.asarray(self._hess(np.asarray(x, dtype=np.float64)), dtype=np.float64)
+
+
+def _compiled_problem(fun, x0, *, convex: bool, name: str):
+    from numeric.problems.expression import expression_problem
+    from theory.tape import compile_tape
+    X = list(fun.x)
+    vg = compile_tape([fun.expr, *list(fun.gradient)], X)
+    hs = compile_tape(list(fun.hessian), X)
+    return expression_problem(vg.to_dict(), hs.to_dict(), np.asarray(x0, dtype=np.float64),
+                              name=name, convex=convex, params={"expr": str(fun.expr)})
+
+
+def _compiled_available(problem, fun, x0) -> bool:
+    """The compiled dispatch knows the expression kind (it agrees with sympy at ``x0``)."""
+    try:
+        v = problem.value(x0)
+    except Exception:                                   # noqa: BLE001 - any failure: not available
+        return False
+    ref = float(fun.expr.evalf(subs=dict(zip(fun.x, map(float, x0)))))
+    return math.isfinite(v) and math.isclose(v, ref, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _numeric_problem_for(fun, x0, *, convex: bool = False, name: str = "expression"):
+    """Numeric oracles for ``fun`` started at ``x0``: ``(problem, "compiled" | "reference")``.
+
+    The compiled path (a :class:`numeric.problems.base.Problem`) runs the whole
+    pipeline; the reference path (:class:`NumpyExpressionOracles`) is the fallback
+    while the compiled dispatch does not know the expression kind.
+    """
+    try:
+        problem = _compiled_problem(fun, x0, convex=convex, name=name)
+    except ImportError:
+        problem = None
+    if problem is not None and _compiled_available(problem, fun, x0):
+        return problem, "compiled"
+    fallback = NumpyExpressionOracles(fun, x0)
+    fallback.convex = convex
+    return fallback, "reference"
+
+
+# -- gamma profile and power-law fit -----------------------------------------------------
+
+def fit_power_law(gnorm, gamma) -> dict:
+    """Least squares ``log gamma = log c + alpha log ||g||`` over finite positive pairs.
+
+    Returns ``{"c", "alpha", "r2", "used", "skipped"}`` (``c``/``alpha`` ``None`` when
+    fewer than 3 usable points or no spread in ``||g||``).
+    """
+    g = np.asarray(gnorm, dtype=np.float64)
+    y = np.asarray(gamma, dtype=np.float64)
+    ok = np.isfinite(g) & np.isfinite(y) & (g > 0) & (y > 0)
+    out = {"c": None, "alpha": None, "r2": None, "used": int(ok.sum()), "skipped": int((~ok).sum())}
+    if ok.sum() < 3:
+        return out
+    lx, ly = np.log(g[ok]), np.log(y[ok])
+    if np.ptp(lx) <= 1e-12:
+        return out
+    A = np.vstack([np.ones_like(lx), lx]).T
+    (logc, alpha), *_ = np.linalg.lstsq(A, ly, rcond=None)
+    resid = ly - (logc + alpha * lx)
+    ss = float(np.sum((ly - ly.mean()) ** 2))
+    out.update(c=float(np.exp(logc)), alpha=float(alpha),
+               r2=float(1.0 - np.sum(resid ** 2) / ss) if ss > 0 else 1.0)
+    return out
+
+
+def sample_box(box: np.ndarray, samples: int, seed: int) -> np.ndarray:
+    """``samples`` seeded uniform points of the box (shape ``(samples, n)``)."""
+    rng = np.random.default_rng(seed)
+    lo, hi = box[:, 0], box[:, 1]
+    return lo + (hi - lo) * rng.random((samples, box.shape[0]))
+
+
+def gamma_profile(problem, points: np.ndarray, *, rule: str = "exact", seed: int = 0,
+                  region: str = "ball", n_dirs: int = 16, n_radii: int = 32) -> dict:
+    """``||g(x)||`` and the estimate of ``gamma(x)`` at every point (compiled problems)."""
+    from numeric.gamma import estimate_gamma
+    gn, gam, pts = [], [], []
+    for x in points:
+        g = problem.grad(x)
+        if not np.all(np.isfinite(g)):
+            continue
+        gn.append(float(np.linalg.norm(g)))
+        gam.append(float(estimate_gamma(problem, x, rule=rule, region=region, n_dirs=n_dirs,
+                                        n_radii=n_radii, seed=seed)))
+        pts.append(np.asarray(x, dtype=float).tolist())
+    return {"x": pts, "gnorm": gn, "gamma": gam, "region": region,
+            "how": "upper estimate (sampled steps; numeric.gamma)"}
+
+
+# -- derived constants -> class claims -----------------------------------------------------
+
+def derived_claims(fun, box: np.ndarray, *, convex: bool, rule: str) -> list[dict]:
+    """Class claims with constants derived on ``box`` (one dict per class that applies)."""
+    from theory import classes as C
+    from theory import constants as K
+    plans = []
+    if rule == "exact":
+        plans += [("L2", K.hessian_lipschitz_constant, "lipschitz_hessian", "L2"),
+                  ("L0", K.hessian_variation_constant, "bounded_hessian_variation", "L0")]
+        if convex:
+            plans += [("Q", K.qsc_constant, "qsc", "Q"),
+                      ("L3", K.third_lipschitz_constant, "holder_third", "L_3nu")]
+    out = []
+    for const_name, fn, cls_name, param in plans:
+        try:
+            res = fn(fun, box.tolist())
+        except (ValueError, ArithmeticError) as exc:
+            out.append({"constant": const_name, "class": cls_name, "error": str(exc)})
+            continue
+        entry = {"constant": const_name, "class": cls_name, "value": res.value, "how": res.how,
+                 "lower": res.lower, "upper": res.upper}
+        if not (math.isfinite(res.value) and res.value > 0):
+            entry["error"] = f"{const_name} = {res.value} is not a finite positive number on the box"
+            out.append(entry)
+            continue
+        params = {param: res.value}
+        if cls_name == "holder_third":
+            params["nu"] = 1
+        entry["claim"] = C.get_class(cls_name, **params)
+        out.append(entry)
+    return out
+
+
+def predictions(bound, convex: bool) -> dict:
+    """Order of the rate theorem for ``bound`` (``{"kind", "exponent", "text"}``)."""
+    from theory import rates
+    o = rates.theorem(bound, convex=convex).order()
+    return {"kind": o.get("kind"), "exponent": float(o["exponent"]), "text": o.get("text", "")}
+
+
+def fitted_bound(fit: dict):
+    """The class bound ``pi(t) = c t^alpha`` of a power-law fit (``None`` if unusable).
+
+    Exponents outside ``[0, 1]`` are outside the theory: no rate is predicted.
+    """
+    from theory.monomials import ClassBound, Monomial
+    import sympy as sp
+    if fit.get("alpha") is None or not (0.0 <= fit["alpha"] <= 1.0):
+        return None
+    a = sp.Rational(repr(round(fit["alpha"], 6)))
+    M = sp.Rational(repr(float(1.0 / fit["c"])))
+    return ClassBound((Monomial(a, M, "fitted"),), "fitted", {"M": "estimated"})
+
+
+# -- the pipeline -----------------------------------------------------------------------
+
+def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str = "exact",
+            convex: bool | None = None, eps=None, budget=None, seed: int = 0, samples: int = 40,
+            verify_claims: bool = True, progress=None) -> dict:
+    """Run the whole exploration (see the module docstring); return a plain dict.
+
+    ``box`` is a list of ``(lo, hi)`` (default ``[-2, 2]`` per variable); ``x0``
+    defaults to the upper corner of the box. ``convex`` declares convexity (default
+    no: the stationarity theorem, valid for every function, is used).
+    """
+    from theory.expr import SymbolicFunction
+    from theory.interval import validate_box
+    say = progress or (lambda *a, **k: None)
+    names = [v.strip() for v in (variables.split(",") if isinstance(variables, str) else variables)]
+    fun = SymbolicFunction.parse(expr, ",".join(names), params or {})
+    n = fun.n
+    box_arr = validate_box(box if box is not None else [DEFAULT_BOX] * n, n)
+    x0_arr = box_arr[:, 1].copy() if x0 is None else np.asarray(x0, dtype=np.float64).reshape(-1)
+    if x0_arr.shape != (n,) or not np.all(np.isfinite(x0_arr)):
+        raise ValueError(f"x0 must be {n} finite numbers.")
+    if isinstance(samples, bool) or int(samples) < 3:
+        raise ValueError(f"samples must be an integer >= 3, got {samples!r}.")
+    if rule not in ("exact", "zero"):
+        raise ValueError(f"rule must be 'exact' or 'zero' for an expression, got {rule!r}.")
+    convex = bool(convex)
+    say("deriving and building oracles")
+    problem, path = _numeric_problem_for(fun, x0_arr, convex=convex)
+    f0 = problem.value(x0_arr)
+    if not math.isfinite(f0):
+        raise ValueError(f"the function is not finite at x0 = {x0_arr.tolist()}.")
+
+    result: dict[str, Any] = {
+        "expr": str(fun.expr), "input": expr, "variables": names, "params": dict(params or {}),
+        "box": box_arr.tolist(), "x0": x0_arr.tolist(), "rule": rule, "convex": convex,
+        "oracles": path, "gradient": [str(e) for e in fun.gradient],
+        "hessian": [[str(e) for e in row] for row in fun.hessian.tolist()],
+    }
+
+    # measure
+    if path == "compiled":
+        say("estimating gamma at sampled points")
+        pts = sample_box(box_arr, int(samples), seed)
+        region = "O" if convex else "ball"
+        prof = gamma_profile(problem, pts, rule=rule, seed=seed, region=region)
+        fit = fit_power_law(prof["gnorm"], prof["gamma"])
+    else:
+        prof = {"x": [], "gnorm": [], "gamma": [], "region": None,
+                "how": "not measured: the compiled expression kind is unavailable"}
+        fit = fit_power_law([], [])
+    result["profile"] = prof
+    result["fit"] = fit
+
+    # predict
+    say("deriving class constants on the box")
+    fb = fitted_bound(fit)
+    result["predictions"] = [{"source": "fitted", "alpha": fit["alpha"], "M": None if fb is None else fb.Ms()[0],
+                              "how": "estimated", **(predictions(fb, convex) if fb is not None else
+                                                     {"kind": None, "exponent": None,
+                                                      "text": "no rate (fit unusable or alpha outside [0, 1])"})}]
+    claims = derived_claims(fun, box_arr, convex=convex, rule=rule)
+    for c in claims:
+        if "claim" in c:
+            b = c["claim"].bound()
+            result["predictions"].append({"source": f"{c['constant']} ({c['how']})", "class": c["class"],
+                                          "alpha": float(min(b.alphas())), "M": float(b.Ms()[0]),
+                                          "how": c["how"], **predictions(b, convex)})
+    result["constants"] = [{k: v for k, v in c.items() if k != "claim"} for c in claims]
+
+    # verify
+    reports = []
+    if verify_claims and path == "compiled":
+        from gnsverify import verify as V
+        for c in claims:
+            if "claim" not in c:
+                continue
+            case = make_case(fun, problem, c, rule=rule, convex=convex)
+            say(f"verifying {case.name}")
+            kw = dict(seed=seed, progress=progress)
+            if eps:
+                kw["eps"] = eps
+            if budget:
+                kw["budget"] = budget
+            reports.append(V.verify(case, **kw))
+    result["reports"] = reports
+    from gnsverify import report as rep
+    recs = rep.records(reports)
+    result["records"] = recs
+    result["overall"] = rep.overall(recs) if recs else None
+    if path != "compiled":
+        result["note"] = ("the compiled expression kind is not available: gamma was not measured and "
+                          "no claim was verified (only derivation and constants)")
+    return result
+
+
+def make_case(fun, problem, claim_entry: dict, *, rule: str, convex: bool):
+    """A :class:`gnsverify.cases.Case` for one derived class claim."""
+    from gnsverify.cases import Case
+    how = claim_entry["how"]
+    return Case(
+        name=f"explore:{claim_entry['class']}", problem=problem, claim=claim_entry["claim"], rule=rule,
+        convex=convex, constants_how={claim_entry["constant"]: how},
+        description=(f"f = {fun.expr}; {claim_entry['constant']} = {claim_entry['value']:.6g} ({how}) "
+                     "on the box, so the claim covers iterates inside the box only"),
+        params={"expr": str(fun.expr)},
+    )
+
+
+# -- output -------------------------------------------------------------------------------
+
+def summary_text(result: dict) -> str:
+    from gnsverify import report as rep
+    lines = [f"f = {result['expr']}  (variables {', '.join(result['variables'])}; oracles: {result['oracles']})"]
+    fit = result["fit"]
+    if fit["alpha"] is not None:
+        lines.append(f"fitted gamma ~ {fit['c']:.4g} ||g||^{fit['alpha']:.4f}  (R^2 = {fit['r2']:.3f}, "
+                     f"{fit['used']} points)")
+    else:
+        lines.append(f"no power law fitted ({fit['used']} usable points)")
+    cols = ["source", "alpha", "M", "kind", "exponent", "how"]
+    lines += ["", rep.text_table(cols, [[p.get(c) for c in cols] for p in result["predictions"]])]
+    if result["reports"]:
+        lines += ["", rep.summary_table(result["reports"])]
+    if result.get("overall"):
+        lines += ["", f"overall: {result['overall']}"]
+    if result.get("note"):
+        lines += ["", f"note: {result['note']}"]
+    return "\n".join(lines)
+
+
+def profile_plot(result: dict) -> dict:
+    """Backend-neutral plot data: the gamma samples, the fit and the derived ``pi``."""
+    prof, fit = result["profile"], result["fit"]
+    g = np.asarray(prof["gnorm"], dtype=float)
+    y = np.asarray(prof["gamma"], dtype=float)
+    ok = np.isfinite(g) & np.isfinite(y) & (g > 0) & (y > 0)
+    series = [{"label": "estimated gamma(x)", "x": g[ok].tolist(), "y": y[ok].tolist(), "marker": "o",
+               "scatter": True, "kind": "observed"}]
+    if ok.any():
+        t = np.geomspace(g[ok].min(), g[ok].max(), 50)
+        if fit["alpha"] is not None:
+            series.append({"label": f"fit {fit['c']:.3g} t^{fit['alpha']:.3f}", "x": t.tolist(),
+                           "y": (fit["c"] * t ** fit["alpha"]).tolist(), "kind": "fit"})
+        for p in result["predictions"][1:]:
+            series.append({"label": f"bound pi(t), {p['source']}", "x": t.tolist(),
+                           "y": (t ** p["alpha"] / p["M"]).tolist(), "kind": "bound"})
+    return {"title": f"gamma profile of f = {result['expr']}",
+            "panels": [{"series": series, "xlabel": "||g(x)||", "ylabel": "gamma(x)", "xscale": "log",
+                        "yscale": "log"}]}
+
+
+def write_explore(out, result: dict, *, figures: bool = True) -> list[str]:
+    """Write explore.json, gamma_profile.csv, results.json/csv, EXPLORE.md (+ figures)."""
+    from gnsverify import report as rep
+    out = Path(out)
+    files = []
+    plain = {k: v for k, v in result.items() if k != "reports"}
+    plain["rates"] = rep.rate_rows(result["reports"])
+    (out / "explore.json").write_text(rep.dumps(plain) + "\n", encoding="utf-8")
+    prof = result["profile"]
+    n = len(result["variables"])
+    rep.write_csv(out / "gamma_profile.csv", [*result["variables"], "gnorm", "gamma"],
+                  [[*(x if len(x) == n else [None] * n), g, rep.jsonable(y)]
+                   for x, g, y in zip(prof["x"], prof["gnorm"], prof["gamma"])])
+    files += ["explore.json", "gamma_profile.csv"]
+    files += [p.name for p in rep.write_records(out, result["records"])]
+    figs: dict[str, str] = {}
+    if figures:
+        from gnsverify.figures import convergence_figure
+        (out / "figures").mkdir(exist_ok=True)
+        if prof["gnorm"]:
+            convergence_figure(profile_plot(result), out / "figures" / "gamma_profile.png")
+            figs["gamma profile"] = "figures/gamma_profile.png"
+        for r in result["reports"]:
+            if getattr(r, "curves", None):
+                rel = f"figures/{rep.slug(rep.case_name(r))}.png"
+                convergence_figure(r.curves, out / rel, title=rep.case_name(r))
+                figs[rep.case_name(r)] = rel
+        files += list(figs.values())
+    (out / "EXPLORE.md").write_text(explore_markdown(result, figs), encoding="utf-8")
+    files.append("EXPLORE.md")
+    return files
+
+
+def explore_markdown(result: dict, figs: dict) -> str:
+    from gnsverify import report as rep
+    fit = result["fit"]
+    lines = [f"# Exploring f = `{result['expr']}`", "",
+             f"Variables {', '.join(result['variables'])}; box {result['box']}; x0 {result['x0']}; "
+             f"Hessian rule {result['rule']}; convex declared: {result['convex']}; oracles: {result['oracles']}.",
+             "", "## Derivatives", "", f"- gradient: `{result['gradient']}`",
+             f"- Hessian: `{result['hessian']}`", "", "## Gradient-normalized smoothness", "",
+             f"gamma(x) estimated at {len(result['profile']['gnorm'])} sampled points ({result['profile']['how']}). "]
+    if fit["alpha"] is not None:
+        lines.append(f"Least-squares fit in log-log coordinates: gamma ~ {fit['c']:.4g} ||g||^{fit['alpha']:.4f} "
+                     f"(R^2 = {fit['r2']:.3f}; {fit['used']} points, {fit['skipped']} skipped as infinite or zero). "
+                     "A fit describes the samples; it is not a bound.")
+    lines += [""]
+    if "gamma profile" in figs:
+        lines += [f"![gamma profile]({figs['gamma profile']})", ""]
+    lines += ["## Constants on the box", "",
+              rep.markdown_table(["constant", "class", "value", "how", "lower", "upper", "error"],
+                                 [[c.get(k) for k in ("constant", "class", "value", "how", "lower", "upper",
+                                                      "error")] for c in result["constants"]]), "",
+              "## Predicted rates", "",
+              rep.markdown_table(["source", "alpha", "M", "kind", "exponent", "text"],
+                                 [[p.get(k) for k in ("source", "alpha", "M", "kind", "exponent", "text")]
+                                  for p in result["predictions"]]), ""]
+    if result["reports"]:
+        lines += ["## Verification", "", rep.rate_table(rep.rate_rows(result["reports"]), "md"), ""]
+        for name, rel in figs.items():
+            if name != "gamma profile":
+                lines += [f"![{name}]({rel})", ""]
+        by_case: dict[str, list] = {}
+        for r in result["records"]:
+            by_case.setdefault(r["case"], []).append(r)
+        for name, rs in by_case.items():
+            lines += [rep.claim_section(name, rs), ""]
+    if result.get("note"):
+        lines += [f"Note: {result['note']}.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,253 @@
+"""Falsification: try hard to break a claim, and shrink what breaks it.
+
+Two searches, usable outside any test runner:
+
+* **gamma** (``falsify:gamma_lower_bound``): at a point ``x`` of the initial sublevel
+  set, look for a step ``h`` with ``||h|| <= pi(||g(x)||_*)`` (and ``h`` in ``O(x, g)``
+  when the class bound is proven on that region) and
+  ``||r_x(h)||_* > ||g(x)||_* ||h|| / pi(||g(x)||_*)``, using the numerical searcher of
+  the numeric layer (it samples, so it can only *miss* violations, never invent one:
+  a reported ``h`` is a genuine counterexample to ``gamma(x) >= pi``).
+* **instances** (``falsify:instances``): property-based generation of instances of
+  the case's family and starting points; each is run with the theory step and the
+  adaptive search and checked (per-step invariants and the global bound). A FAIL is
+  shrunk by hypothesis to a minimal instance.
+
+:func:`search` drives both with hypothesis (explicit seed, no example database), so
+a result is reproducible from ``(examples, seed)``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gnsverify.cases import Case, Family
+from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
+
+WHATS = ("gamma", "instances", "both")
+#: ``pi = inf`` claims ``gamma(x) = inf``; such a claim is tested at this radius.
+RADIUS_CAP = 1e8
+
+
+def _region(case: Case) -> str:
+    return "O" if getattr(case.bound(), "region", "ball") == "O" else "ball"
+
+
+def violation_at(case: Case, x, *, seed: int = 0, n_dirs: int = 16, n_radii: int = 24) -> dict | None:
+    """A counterexample to ``gamma(x) >= pi(||g(x)||_*)`` at ``x`` (a dict), or ``None``."""
+    from numeric.gamma import find_violation
+    p = case.get_problem()
+    x = np.asarray(x, dtype=float)
+    g = p.grad(x)
+    _, dual = case.metric_norms()
+    gn = dual(g)
+    if not (math.isfinite(gn) and gn > 0):
+        return None
+    radius = float(min(case.bound().pi(gn), RADIUS_CAP))
+    if not radius > 0:
+        return None
+    v = find_violation(p, x, radius, rule=case.hessian_rule(), B=case.B, region=_region(case),
+                       n_dirs=n_dirs, n_radii=n_radii, seed=int(seed))
+    if not v.violated:
+        return None
+    return dict(instance=case.params, x=x.tolist(), iteration=None,
+                inequality="gamma_lower_bound",
+                statement="||r_x(h)||_* <= ||g(x)||_* ||h|| / pi(||g(x)||_*) for ||h|| <= pi",
+                lhs=float(v.residual - v.noise), rhs=float(v.bound), gnorm=float(gn),
+                radius=radius, h=np.asarray(v.h).tolist(), step=float(v.step))
+
+
+def sample_points(setup, results: dict, run_points: int, random_points: int, seed: int) -> list:
+    """Points along the runs (evenly spaced iterates) and random points of the initial
+    sublevel set ``{f <= f(x_0)}`` (rejection sampling in a ball around the last iterate)."""
+    pts = []
+    for name in ("theory", "adaptive"):
+        r = results.get(name)
+        if r is None or r.trace.x is None or run_points <= 0:
+            continue
+        X = np.asarray(r.trace.x)
+        idx = np.unique(np.linspace(0, X.shape[0] - 1, min(run_points, X.shape[0])).astype(int))
+        pts.extend(X[i] for i in idx)
+    if random_points > 0:
+        p, x0, f0 = setup.problem, setup.x0, setup.f0
+        center = next((np.asarray(r.x) for r in results.values()), x0)
+        R = 1.5 * float(np.linalg.norm(x0 - center)) + 1e-3 * (1.0 + float(np.linalg.norm(x0)))
+        rng = np.random.default_rng(seed)
+        found, tries = 0, 0
+        while found < random_points and tries < 20 * random_points:
+            tries += 1
+            z = rng.standard_normal(p.n)
+            x = center + R * rng.uniform() ** (1.0 / p.n) * z / np.linalg.norm(z)
+            fx = p.value(x)
+            if math.isfinite(fx) and fx <= f0:
+                pts.append(x)
+                found += 1
+    return pts
+
+
+def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int = 0,
+                claim: str = "falsify:gamma_lower_bound") -> Verdict:
+    """Verdict of the numerical ``gamma`` search at the given points."""
+    if undecided is None:
+        und = case.undecided_constants()
+        undecided = {"constants": f"constant(s) {', '.join(und)} only estimated"} if und else {}
+    tried = 0
+    for i, x in enumerate(points):
+        tried += 1
+        cx = violation_at(case, x, seed=seed + i)
+        if cx is not None:
+            if "constants" in undecided:
+                return Verdict(case.name, claim, INCONCLUSIVE, tried=tried, counterexample=cx,
+                               detail=f"violation found but {undecided['constants']}")
+            return Verdict(case.name, claim, FAIL, tried=tried, counterexample=cx,
+                           observed=cx["lhs"], predicted=cx["rhs"],
+                           detail=(f"gamma(x) < pi(||g(x)||_*) = {cx['radius']:.4g}: a step of "
+                                   f"norm {cx['step']:.3g} has residual {cx['lhs']:.4g} > "
+                                   f"{cx['rhs']:.4g}"))
+    if tried == 0:
+        return Verdict(case.name, claim, INCONCLUSIVE, detail="no point to test")
+    if "constants" in undecided:
+        return Verdict(case.name, claim, INCONCLUSIVE, tried=tried,
+                       detail=f"no violation at {tried} points, but {undecided['constants']}")
+    return Verdict(case.name, claim, PASS, tried=tried,
+                   detail=f"no violation of gamma(x) >= pi(||g(x)||_*) at {tried} points")
+
+
+# ------------------------------------------------------------------------- hypothesis
+class _Found(Exception):
+    """Raised inside a property to hand a counterexample to hypothesis for shrinking."""
+
+
+def _run_property(strategy, check, examples: int, seed: int):
+    """Run ``check`` on ``examples`` draws of ``strategy`` (hypothesis, seeded, no
+    database); return ``(counterexample or None, number of calls)``."""
+    from hypothesis import HealthCheck, Verbosity, given, settings
+    from hypothesis import seed as hseed
+    calls = [0]
+
+    @hseed(int(seed))
+    @settings(max_examples=int(examples), database=None, deadline=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+              verbosity=Verbosity.quiet, print_blob=False)
+    @given(strategy)
+    def prop(arg):
+        calls[0] += 1
+        cx = check(arg)
+        if cx is not None:
+            raise _Found(cx)
+
+    try:
+        prop()
+    except _Found as e:
+        return e.args[0], calls[0]
+    return None, calls[0]
+
+
+def _gamma_search(case: Case, examples: int, seed: int) -> Verdict:
+    from hypothesis import strategies as st
+    p = case.get_problem()
+    x0 = case.start()
+    f0 = p.value(x0)
+    xs = p.x_star if getattr(p, "x_star", None) is not None else x0
+    R = float(np.linalg.norm(x0 - xs)) + 1e-3
+
+    def point(arg):
+        """Draw -> a point of the sublevel set: ``t`` along the segment x* -> x0 plus a
+        seeded random offset of relative size ``s``, pulled back until ``f <= f(x0)``."""
+        t, s, k = arg
+        z = np.random.default_rng(k).standard_normal(p.n)
+        x = xs + t * (x0 - xs) + s * R * z / max(np.linalg.norm(z), 1e-300)
+        for _ in range(40):
+            fx = p.value(x)
+            if math.isfinite(fx) and fx <= f0:
+                return x
+            x = xs + 0.5 * (x - xs)
+        return None
+
+    strat = st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.integers(0, 2**16))
+
+    def check(arg):
+        x = point(arg)
+        return None if x is None else violation_at(case, x, seed=seed)
+
+    cx, calls = _run_property(strat, check, examples, seed)
+    und = case.undecided_constants()
+    if cx is not None:
+        v = INCONCLUSIVE if und else FAIL
+        return Verdict(case.name, "falsify:gamma_lower_bound", v, tried=calls, counterexample=cx,
+                       observed=cx["lhs"], predicted=cx["rhs"],
+                       detail=("minimal point violating gamma(x) >= pi(||g(x)||_*)"
+                               + (f"; but constant(s) {', '.join(und)} only estimated" if und else "")))
+    if und:
+        return Verdict(case.name, "falsify:gamma_lower_bound", INCONCLUSIVE, tried=calls,
+                       detail=f"no violation, but constant(s) {', '.join(und)} only estimated")
+    return Verdict(case.name, "falsify:gamma_lower_bound", PASS, tried=calls,
+                   detail=f"no violation at {calls} generated points")
+
+
+def check_instance(case: Case) -> dict | None:
+    """Run one instance (theory step and adaptive search) and return the counterexample
+    of the first decidable FAIL among its invariants and global bound, or ``None``."""
+    from gnsverify.verify import verify
+    rep = verify(case, budget="quick", runs=("theory", "adaptive"), _falsify=False)
+    for v in rep.verdicts:
+        if v.verdict == FAIL:
+            cx = dict(v.counterexample or {})
+            cx.setdefault("instance", case.params)
+            cx["claim"] = v.claim
+            return cx
+    return None
+
+
+def _instances_search(family: Family, name: str, examples: int, seed: int) -> Verdict:
+    def check(params):
+        return check_instance(family.build(params))
+
+    cx, calls = _run_property(family.strategy, check, examples, seed)
+    if cx is not None:
+        return Verdict(name, "falsify:instances", FAIL, tried=calls, counterexample=cx,
+                       detail=f"minimal failing instance of family {family.name}: {cx.get('claim')} "
+                              f"({cx.get('inequality')}) at iteration {cx.get('iteration')}")
+    return Verdict(name, "falsify:instances", PASS, tried=calls,
+                   detail=f"{calls} generated instances of family {family.name} pass")
+
+
+def search(claim_or_case, *, examples: int = 20, seed: int = 0, what: str = "both") -> Verdict:
+    """Falsification search on a :class:`Case` (``gamma`` and/or its family's
+    ``instances``) or a :class:`Family` (``instances`` only).
+
+    Returns a Verdict: FAIL with the shrunk counterexample (instance parameters, point
+    ``x``, iteration, inequality name, ``lhs``, ``rhs``), PASS with the number of
+    examples tried, or INCONCLUSIVE with the reason.
+    """
+    if what not in WHATS:
+        raise ValueError(f"what must be one of {WHATS}, got {what!r}.")
+    if isinstance(examples, bool) or not isinstance(examples, (int, np.integer)) or examples < 1:
+        raise ValueError(f"examples must be an integer >= 1, got {examples!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}.")
+    if isinstance(claim_or_case, Family):
+        if what == "gamma":
+            raise ValueError("what must be 'instances' or 'both' for a Family (gamma needs a Case).")
+        return _instances_search(claim_or_case, claim_or_case.name, examples, seed)
+    if not isinstance(claim_or_case, Case):
+        raise ValueError(f"claim_or_case must be a gnsverify Case or Family, "
+                         f"got {type(claim_or_case).__name__}.")
+    case = claim_or_case
+    out = []
+    if what in ("gamma", "both"):
+        out.append(_gamma_search(case, examples, seed))
+    if what in ("instances", "both"):
+        if case.family is None:
+            out.append(Verdict(case.name, "falsify:instances", INCONCLUSIVE,
+                               detail="the case has no instance family to generate from"))
+        else:
+            out.append(_instances_search(case.family, case.name, examples, seed))
+    if len(out) == 1:
+        return out[0]
+    w = worst(out)
+    chosen = next(v for v in out if v.verdict == w)
+    return Verdict(case.name, "falsify:both", w, tried=sum(v.tried for v in out),
+                   counterexample=chosen.counterexample,
+                   detail="; ".join(f"{v.claim}: {v.verdict} ({v.detail})" for v in out))

@@ -1,0 +1,348 @@
+"""Render verification results: REPORT.md, results.json, results.csv, terminal summary.
+
+Inputs are :class:`gnsverify.verify.CaseReport` objects (anything with ``case``,
+``verdicts``, ``row`` and optionally ``curves``) and, optionally, the phase
+experiment's dict. Everything written is derived from the same records, so the
+human and the machine-readable outputs always agree.
+
+Files written by :func:`write_campaign` into an output folder:
+
+==================  ==============================================================
+``REPORT.md``       rate table, figures, phase diagram, per-claim details,
+                    counterexamples
+``results.json``    a list of claim records: case, claim, verdict, observed,
+                    predicted, detail, tried, counterexample
+``results.csv``     the same records, one per line (non-scalar cells as JSON)
+``rates.csv``       the rate table (one row per case)
+``summary.json``    settings, overall verdict, counts, rate table rows, phase data,
+                    and the list of files written
+``figures/*.png``   convergence figures and the empirical phase diagram
+==================  ==============================================================
+
+JSON is strict: NaN is written as ``null`` and infinities as ``"inf"``/``"-inf"``.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
+
+RECORD_KEYS = ("case", "claim", "verdict", "observed", "predicted", "detail", "tried", "counterexample")
+RATE_COLUMNS = (
+    ("case", "case"),
+    ("class", "class"),
+    ("exponent", "exponent"),
+    ("predicted_order", "predicted order"),
+    ("predicted_K", "predicted K(eps)"),
+    ("observed_K", "observed K(eps)"),
+    ("ratio", "ratio"),
+    ("fitted_exponent", "fitted exponent"),
+    ("predicted_exponent", "predicted exponent"),
+    ("verdict", "verdict"),
+)
+
+
+# -- plain data -----------------------------------------------------------------
+
+def jsonable(obj: Any) -> Any:
+    """Plain JSON-ready data (numpy, dataclasses, sympy numbers; NaN -> None, inf -> "inf")."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        v = float(obj)
+        if math.isnan(v):
+            return None
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return v
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, Path):
+        return str(obj)
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict) and not isinstance(obj, type):
+        return jsonable(to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+    try:
+        return jsonable(float(obj))        # sympy numbers and the like
+    except (TypeError, ValueError):
+        return str(obj)
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(jsonable(obj), indent=2, allow_nan=False)
+
+
+def case_name(report) -> str:
+    case = getattr(report, "case", report)
+    return str(getattr(case, "name", case))
+
+
+def records(reports: Iterable) -> list[dict]:
+    """One plain dict per claim (keys :data:`RECORD_KEYS`), in report order."""
+    out = []
+    for rep in reports:
+        for v in getattr(rep, "verdicts", []):
+            d = v.to_dict() if hasattr(v, "to_dict") else dict(v)
+            rec = {k: jsonable(d.get(k)) for k in RECORD_KEYS}
+            if not rec["case"]:
+                rec["case"] = case_name(rep)
+            out.append(rec)
+    return out
+
+
+def rate_rows(reports: Iterable) -> list[dict]:
+    rows = []
+    for rep in reports:
+        row = dict(getattr(rep, "row", None) or {})
+        row.setdefault("case", case_name(rep))
+        if "verdict" not in row:
+            row["verdict"] = worst(getattr(rep, "verdicts", []))
+        rows.append(jsonable(row))
+    return rows
+
+
+def counts(recs: list[dict]) -> dict[str, int]:
+    c = {PASS: 0, FAIL: 0, INCONCLUSIVE: 0}
+    for r in recs:
+        c[r["verdict"]] = c.get(r["verdict"], 0) + 1
+    return c
+
+
+def overall(recs: list[dict]) -> str:
+    return worst([Verdict(case=r["case"], claim=r["claim"], verdict=r["verdict"]) for r in recs])
+
+
+# -- cell formatting --------------------------------------------------------------
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """A short human form of a cell value."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isnan(v):
+            return "—"
+        if math.isinf(v):
+            return "∞" if v > 0 else "-∞"
+        return f"{v:.{digits}g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={fmt(v, digits)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = list(value)
+        shown = ", ".join(fmt(v, digits) for v in items[:6])
+        return f"[{shown}{', …' if len(items) > 6 else ''}]"
+    text = str(value)
+    if text in ("inf", "-inf"):
+        return "∞" if text == "inf" else "-∞"
+    return text
+
+
+def _md_cell(value: Any) -> str:
+    return fmt(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
+    return "\n".join(lines)
+
+
+def text_table(header: list[str], rows: list[list[Any]]) -> str:
+    """A fixed-width table for the terminal."""
+    cells = [[fmt(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def rate_table(rows: list[dict], fmt_name: str = "md") -> str:
+    header = [title for _, title in RATE_COLUMNS]
+    body = [[row.get(key) for key, _ in RATE_COLUMNS] for row in rows]
+    return markdown_table(header, body) if fmt_name == "md" else text_table(header, body)
+
+
+def summary_table(reports_or_rows) -> str:
+    """The rate table plus claim counts, for the terminal."""
+    items = list(reports_or_rows)
+    rows = items if items and isinstance(items[0], dict) else rate_rows(items)
+    return rate_table(rows, "text")
+
+
+# -- files ------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9._-]+", "_", str(text)).strip("_.")
+    return s or "case"
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for r in rows:
+            w.writerow([_csv_cell(c) for c in r])
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, allow_nan=False)
+    return value
+
+
+def write_records(out: Path, recs: list[dict]) -> list[Path]:
+    (out / "results.json").write_text(json.dumps(recs, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    write_csv(out / "results.csv", list(RECORD_KEYS), [[r[k] for k in RECORD_KEYS] for r in recs])
+    return [out / "results.json", out / "results.csv"]
+
+
+def write_rates(out: Path, rows: list[dict]) -> Path:
+    keys = [k for k, _ in RATE_COLUMNS]
+    extra = sorted({k for r in rows for k in r} - set(keys))
+    write_csv(out / "rates.csv", keys + extra, [[r.get(k) for k in keys + extra] for r in rows])
+    return out / "rates.csv"
+
+
+def claim_section(name: str, recs: list[dict]) -> str:
+    header = ["claim", "verdict", "observed", "predicted", "tried", "detail"]
+    lines = [f"### {name}", "", markdown_table(header, [[r[k] for k in header] for r in recs])]
+    bad = [r for r in recs if r["counterexample"]]
+    for r in bad:
+        lines += ["", f"Counterexample to `{r['claim']}` ({r['verdict']}):", "",
+                  "```json", json.dumps(r["counterexample"], indent=2, allow_nan=False), "```"]
+    return "\n".join(lines)
+
+
+def phase_section(phase: dict | None, figure: str | None) -> str:
+    if not phase:
+        return ""
+    lines = ["## Empirical phase diagram", "",
+             "Synthetic perturbation `H = hess f + E(x)`, `||E(x)|| = C2 ||g(x)||^(1-beta)`, "
+             "on a grid of class exponents `alpha` and approximation exponents `beta`: the "
+             "observed exponent of the iteration count against the predicted `max(alpha, beta)`.", ""]
+    if figure:
+        lines += [f"![phase diagram]({figure})", ""]
+    from gnsverify.figures import phase_points
+    pts = phase_points(phase)
+    if pts:
+        header = ["alpha", "beta", "predicted", "observed", "verdict"]
+        lines.append(markdown_table(header, [[p.get(k) for k in header] for p in pts]))
+    if phase.get("detail"):
+        lines += ["", str(phase["detail"])]
+    return "\n".join(lines)
+
+
+def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
+                    meta: dict | None = None) -> str:
+    recs = records(reports)
+    rows = rate_rows(reports)
+    c = counts(recs)
+    figures = figures or {}
+    meta = meta or {}
+    lines = ["# gnsverify report", "",
+             f"**Overall verdict: {overall(recs) if recs else 'NO CLAIMS'}** — {len(recs)} claims on "
+             f"{len(rows)} cases: {c[PASS]} PASS, {c[FAIL]} FAIL, {c[INCONCLUSIVE]} INCONCLUSIVE.", ""]
+    if meta:
+        lines += ["Settings: " + ", ".join(f"{k} = {fmt(v)}" for k, v in meta.items()) + ".", ""]
+    lines += ["## Rate table", "",
+              "Predicted (`K(eps)`, the theorem) and observed iterations of the theory-step "
+              "run to reach the smallest `eps` of the ladder it reached; `ratio` = observed / "
+              "predicted (at most 1 when the global bound holds). The fitted exponent is the "
+              "slope of the observed iteration counts over the eps ladder (log-log for "
+              "sublinear classes, against log(1/eps) for linear ones), beside the theorem's; "
+              "the exponent column is the class exponent (smallest alpha of pi).", "",
+              rate_table(rows, "md"), ""]
+    conv = {k: v for k, v in figures.items() if k != "phase"}
+    if conv:
+        lines += ["## Convergence figures", "",
+                  "Observed curves of each run with the theorem's bound overlaid (dashed).", ""]
+        for name, rel in conv.items():
+            lines += [f"![{name}]({rel})", ""]
+    ph = phase_section(phase, figures.get("phase"))
+    if ph:
+        lines += [ph, ""]
+    fails = [r for r in recs if r["verdict"] == FAIL]
+    if fails:
+        lines += ["## Failures", ""]
+        lines += [f"- `{r['case']}` / `{r['claim']}`: {r['detail'] or 'see counterexample below'}" for r in fails]
+        lines.append("")
+    lines += ["## Claims per case", ""]
+    by_case: dict[str, list[dict]] = {}
+    for r in recs:
+        by_case.setdefault(r["case"], []).append(r)
+    for name, rs in by_case.items():
+        lines += [claim_section(name, rs), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
+                   meta: dict | None = None, progress=None) -> dict[str, Any]:
+    """Write every output of a campaign into the (existing, empty) folder ``out``.
+
+    Returns a summary dict (overall verdict, counts, files written relative to ``out``).
+    Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
+    """
+    out = Path(out)
+    recs = records(reports)
+    rows = rate_rows(reports)
+    written = write_records(out, recs) + [write_rates(out, rows)]
+    fig_paths: dict[str, str] = {}
+    if figures:
+        from gnsverify import figures as figs
+        (out / "figures").mkdir(exist_ok=True)
+        for i, rep in enumerate(reports):
+            curves = getattr(rep, "curves", None)
+            if not curves:
+                continue
+            if progress:
+                progress(i + 1, len(reports), f"figure {case_name(rep)}")
+            rel = f"figures/{slug(case_name(rep))}.png"
+            figs.convergence_figure(curves, out / rel, title=case_name(rep))
+            fig_paths[case_name(rep)] = rel
+        if phase:
+            rel = "figures/phase_diagram.png"
+            figs.phase_figure(phase, out / rel)
+            fig_paths["phase"] = rel
+        written += [out / p for p in fig_paths.values()]
+    if phase:
+        (out / "phase.json").write_text(dumps(phase) + "\n", encoding="utf-8")
+        written.append(out / "phase.json")
+    (out / "REPORT.md").write_text(report_markdown(reports, phase=phase, figures=fig_paths, meta=meta),
+                                   encoding="utf-8")
+    written.append(out / "REPORT.md")
+    summary = {
+        "overall": overall(recs) if recs else None,
+        "counts": counts(recs),
+        "settings": jsonable(meta or {}),
+        "rates": rows,
+        "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    return summary

@@ -1,0 +1,80 @@
+"""Hypothesis strategies for function-class instances, starting points and error models.
+
+Every strategy draws *plain data* (dicts of numbers, arrays) that a builder turns
+into a problem, so the shrunk counterexample hypothesis reports is readable and
+reproducible. Use them in your own test suites, e.g.::
+
+    from hypothesis import given
+    from gnsverify import strategies as gs
+
+    @given(gs.holder_power_params())
+    def test_my_claim(params): ...
+
+Shrinking goes towards the simplest instance: small dimensions, seed 0, exponents
+at the lower end of their range, starting points near the minimizer.
+"""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+
+def _unit_floats(lo: float, hi: float):
+    return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False)
+
+
+def holder_power_params(nu=(0.05, 1.0), x0=(0.1, 4.0)):
+    """``|x|^(2+nu)/(2+nu)`` in 1-D: ``{"nu", "x0"}`` with ``nu`` in the range and a
+    starting point ``x0`` of either sign with ``|x0|`` in the range."""
+    return st.fixed_dictionaries({
+        "nu": _unit_floats(*nu),
+        "x0": st.tuples(_unit_floats(*x0), st.booleans()).map(lambda t: t[0] if t[1] else -t[0]),
+    })
+
+
+def power_params(n=(1, 4), p=(2.0, 3.0)):
+    """``(1/p)||Ax - b||^p`` with seeded Gaussian ``A``: ``{"n", "p", "seed"}``."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "p": _unit_floats(*p),
+                                  "seed": st.integers(0, 2**16)})
+
+
+def quadratic_params(n=(1, 5), cond=(1.0, 20.0)):
+    """SPD quadratic: ``{"n", "cond", "seed"}``."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "cond": _unit_floats(*cond),
+                                  "seed": st.integers(0, 2**16)})
+
+
+def quartic_params(n=(1, 4), lam=(0.05, 1.0)):
+    """Quartic family ``(1/4) sum (<a_i,x> - b_i)^4 + (lam/2)||x||^2 - <q,x>``:
+    ``{"n", "lam", "seed"}``."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "lam": _unit_floats(*lam),
+                                  "seed": st.integers(0, 2**16)})
+
+
+def logistic_data(m=(10, 60), n=(1, 5), lam=(1e-3, 1e-1)):
+    """Synthetic logistic regression: ``{"m", "n", "lam", "seed"}``."""
+    return st.fixed_dictionaries({"m": st.integers(*m), "n": st.integers(*n),
+                                  "lam": _unit_floats(*lam), "seed": st.integers(0, 2**16)})
+
+
+def error_models(C1=(0.0, 0.0), C2=(0.0, 2.0), beta=(0.0, 1.0)):
+    """Synthetic perturbation sizes ``||E(x)|| = C1 + C2 ||g||^(1-beta)``:
+    ``{"C1", "C2", "beta"}`` (``C1 = 0`` by default: the phase-diagram regime)."""
+    return st.fixed_dictionaries({"C1": _unit_floats(*C1), "C2": _unit_floats(*C2),
+                                  "beta": _unit_floats(*beta)})
+
+
+def starting_points(center, radius: float = 1.0):
+    """Points ``center + radius * s * u`` with ``s`` in ``[0, 1]`` and ``u`` a seeded
+    random unit direction (one integer seed per draw, so any dimension shrinks well)."""
+    c = np.asarray(center, dtype=float)
+    if c.ndim != 1 or not np.all(np.isfinite(c)):
+        raise ValueError("center must be a finite vector.")
+    if not (np.isfinite(radius) and radius >= 0):
+        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}.")
+
+    def build(t):
+        s, k = t
+        z = np.random.default_rng(k).standard_normal(c.shape[0])
+        return c + radius * s * z / max(float(np.linalg.norm(z)), 1e-300)
+    return st.tuples(_unit_floats(0.0, 1.0), st.integers(0, 2**16)).map(build)

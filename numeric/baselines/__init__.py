@@ -1,0 +1,167 @@
+"""Baseline methods for the rate tables, compiled, with the trace layout of
+:mod:`numeric.trace` (identity metric).
+
+* :func:`gradient_method` — gradient steps ``x - t g`` with Armijo backtracking
+  (``f(x - t g) <= f(x) - (t/2) ||g||^2``, the sufficient-decrease test of an
+  ``L = 1/t`` smooth function); first trial ``2 t_{k-1}``, halving on rejection.
+  Monotone.
+* :func:`fast_gradient_method` — Nesterov's accelerated gradient method with
+  backtracking on the Lipschitz estimate ``L`` (similar-triangles form):
+  ``a = (1 + sqrt(1 + 4 L A)) / (2L)`` (so ``L a^2 = A + a``),
+  ``y = (A x + a v)/(A + a)``, ``x+ = y - g(y)/L``, accepted when
+  ``f(x+) <= f(y) - ||g(y)||^2/(2L)``; then ``v <- v - a g(y)``, ``A <- A + a``, next
+  trial ``L/2``; rejection doubles ``L``. For convex ``f``:
+  ``f(x_k) - f* <= ||x_0 - x*||^2 / (2 A_k)``. Not monotone.
+* :func:`cubic_newton` — cubic-regularized Newton (Nesterov-Polyak) with adaptive ``M``:
+  the cubic model is minimized exactly (:mod:`numeric.baselines.cubic`, indefinite
+  ``H`` included); accepted when ``f(x+h) <= f(x) + m(h)`` (the model value);
+  rejection doubles ``M``, acceptance halves it for the next iteration. Monotone.
+* :func:`super_universal_newton` — regularized Newton
+  ``h = -(H + lambda I)^-1 g``, ``lambda = H_k ||g||^alpha`` (Doikov, Mishchenko,
+  Nesterov 2024), default ``alpha = 2/3``; ``H_k`` doubles until
+  ``f(x) - f(x+h) >= ||g(x+h)||^2 / (4 lambda)`` (our acceptance test: it guarantees
+  monotone decrease; a failed factorization is a rejection), next trial ``H_k/2``.
+* :func:`damped_newton` — Newton direction ``d = -H^-1 g`` when the Cholesky
+  factorization of ``H`` succeeds and ``d`` is a descent direction; otherwise
+  ``d = -(H + tau I)^-1 g`` with ``tau = 1e-8 max(1, max_i |H_ii|) 10^i``,
+  ``i = 0, 1, ...`` (at most 60 increases, then status ``step_failed``); step length
+  ``t = 1, 1/2, ...`` until Armijo ``f(x + t d) <= f(x) + 1e-4 t <g, d>``. Monotone.
+
+Common stopping: ``||g|| <= gtol``, ``f - f* <= ftol`` (when ``f*`` is known),
+``max_iter`` accepted steps, ``max_trials`` rejected trials in one iteration
+(``search_exhausted``). ``BASELINES`` maps a name to its function.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from numeric.baselines import kernel as _k
+from numeric.problems.base import Problem, check_point
+from numeric.rules import HessianRule, make_rule
+from numeric.trace import STATUSES, Result, Trace
+
+_MESSAGES = {
+    "converged_gnorm": "gradient norm <= gtol",
+    "converged_fgap": "f - f* <= ftol",
+    "max_iter": "iteration budget used up",
+    "search_exhausted": "step-size search hit max_trials without acceptance",
+    "non_finite": "an oracle returned a non-finite value at x0 or at H(x_k)",
+    "step_failed": "no descent direction could be formed",
+}
+
+
+def _real(name, value, *, strict=False, lo=0.0):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not math.isfinite(v) or (v <= lo if strict else v < lo):
+        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, got {value!r}.")
+    return v
+
+
+def _int(name, value, lo):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
+    return int(value)
+
+
+def _rule(problem, rule):
+    r = rule if isinstance(rule, HessianRule) else None
+    if r is None:
+        if not isinstance(rule, str) or rule not in problem.rules:
+            raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {rule!r}.")
+        r = make_rule(rule, problem.n)
+    if r.name not in problem.rules:
+        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {r.name!r}.")
+    return r
+
+
+def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_trials, gtol,
+         ftol, f_star, options):
+    """Validate the common arguments, run the kernel and assemble a :class:`Result`."""
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
+    x0 = check_point(problem, problem.x0 if x0 is None else x0).copy()
+    r = make_rule("zero") if rule is None else _rule(problem, rule)   # first-order: H unused
+    par0 = _real(options["par_name"], par0, strict=True)
+    par_min = _real("par_min", par_min)
+    max_iter = _int("max_iter", max_iter, 0)
+    max_trials = _int("max_trials", max_trials, 1)
+    gtol = _real("gtol", gtol)
+    ftol = _real("ftol", ftol)
+    if f_star is None:
+        f_star = problem.f_star
+    f_star = math.nan if f_star is None else _real("f_star", f_star, lo=-math.inf)
+    x, P, S, T, K, status = _k.run_kernel(method, problem.kind, problem.data, r.code, r.data,
+                                          x0, par0, alpha, par_min, max_iter, max_trials,
+                                          gtol, ftol, f_star)
+    trace = Trace(
+        f=P[:, 0].copy(), gnorm=P[:, 1].copy(), gamma=S[:, 0].copy(), lam=S[:, 1].copy(),
+        step=S[:, 2].copy(), n_value=P[:, 2].astype(np.int64), n_grad=P[:, 3].astype(np.int64),
+        n_hess=P[:, 4].astype(np.int64), time=P[:, 5].copy(),
+        trial_iter=T[:, 0].astype(np.int64), trial_gamma=T[:, 1].copy(),
+        trial_accepted=T[:, 2] > 0.5, trial_f=T[:, 3].copy(), trial_gnorm=T[:, 4].copy(),
+        trial_step=T[:, 5].copy(),
+    )
+    st = STATUSES[int(status)]
+    opts = dict(options, max_iter=max_iter, max_trials=max_trials, gtol=gtol, ftol=ftol,
+                f_star=None if math.isnan(f_star) else f_star)
+    opts.pop("par_name")
+    return Result(x=x, fun=float(P[-1, 0]), gnorm=float(P[-1, 1]), nit=int(K), status=st,
+                  message=_MESSAGES[st], trace=trace, method=name,
+                  rule="none" if rule is None else r.name, options=opts)
+
+
+def gradient_method(problem, x0=None, *, t0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,
+                    ftol=0.0, f_star=None) -> Result:
+    """Gradient method with Armijo backtracking (``gamma`` = step size ``t``, ``lam = 1/t``)."""
+    return _run(_k.GRADIENT, "gradient", problem, x0, None, t0, 0.0, 0.0, max_iter, max_trials,
+                gtol, ftol, f_star, dict(par_name="t0", t0=t0))
+
+
+def fast_gradient_method(problem, x0=None, *, L0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,
+                         ftol=0.0, f_star=None) -> Result:
+    """Nesterov's fast gradient method with backtracking (``gamma = 1/L``, ``lam = L``)."""
+    return _run(_k.FAST_GRADIENT, "fast_gradient", problem, x0, None, L0, 0.0, 0.0, max_iter,
+                max_trials, gtol, ftol, f_star, dict(par_name="L0", L0=L0))
+
+
+def cubic_newton(problem, x0=None, *, rule="exact", M0=1.0, M_min=1e-12, max_iter=1000,
+                 max_trials=60, gtol=1e-8, ftol=0.0, f_star=None) -> Result:
+    """Adaptive cubic-regularized Newton (``gamma = M``, ``lam = M ||h|| / 2``)."""
+    return _run(_k.CUBIC_NEWTON, "cubic_newton", problem, x0, rule, M0, 0.0, M_min, max_iter,
+                max_trials, gtol, ftol, f_star, dict(par_name="M0", M0=M0, M_min=M_min))
+
+
+def super_universal_newton(problem, x0=None, *, rule="exact", H0=1.0, alpha=2.0 / 3.0,
+                           H_min=1e-12, max_iter=1000, max_trials=60, gtol=1e-8, ftol=0.0,
+                           f_star=None) -> Result:
+    """Super-universal regularized Newton (``gamma = H_k``, ``lam = H_k ||g||^alpha``)."""
+    a = _real("alpha", alpha)
+    if a > 1.0:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
+    return _run(_k.SUPER_UNIVERSAL, "super_universal", problem, x0, rule, H0, a, H_min,
+                max_iter, max_trials, gtol, ftol, f_star,
+                dict(par_name="H0", H0=H0, alpha=a, H_min=H_min))
+
+
+def damped_newton(problem, x0=None, *, rule="exact", max_iter=1000, max_trials=60, gtol=1e-8,
+                  ftol=0.0, f_star=None) -> Result:
+    """Damped Newton with Armijo backtracking (``gamma`` = step length, ``lam`` = added
+    regularization)."""
+    return _run(_k.DAMPED_NEWTON, "damped_newton", problem, x0, rule, 1.0, 0.0, 0.0, max_iter,
+                max_trials, gtol, ftol, f_star, dict(par_name="t0"))
+
+
+BASELINES = {
+    "gradient": gradient_method,
+    "fast_gradient": fast_gradient_method,
+    "cubic_newton": cubic_newton,
+    "super_universal": super_universal_newton,
+    "damped_newton": damped_newton,
+}
+
+__all__ = ["BASELINES", *[f.__name__ for f in BASELINES.values()]]

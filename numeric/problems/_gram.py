@@ -1,0 +1,61 @@
+"""Weighted Gram products shared by the problem kernels.
+
+* :func:`weighted_gram` forms ``A^T diag(w) A`` with one BLAS matrix product,
+  skipping the rows whose weight is exactly zero (LogSumExp flushes tiny softmax
+  weights to zero precisely so that they are skipped here; subnormal weights
+  inside a BLAS product are very slow on common CPUs).
+* :func:`lowrank_dense` turns the diagonal-plus-low-rank form
+  ``H = diag(d) + U^T diag(w) U`` into a dense matrix.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from numeric._jit import jit
+
+
+@jit
+def symmetrize(H):
+    """In place ``H <- (H + H^T) / 2`` (BLAS products are symmetric only up to rounding)."""
+    n = H.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            s = 0.5 * (H[i, j] + H[j, i])
+            H[i, j] = s
+            H[j, i] = s
+    return H
+
+
+@jit
+def weighted_gram(A, w):
+    """``A^T diag(w) A`` (``A`` of shape ``(m, n)``), symmetric to the last bit."""
+    m, n = A.shape
+    k = 0
+    for j in range(m):
+        if w[j] != 0.0:
+            k += 1
+    if k == 0:
+        return np.zeros((n, n))
+    S = np.empty((k, n))
+    W = np.empty((k, n))
+    r = 0
+    for j in range(m):
+        if w[j] != 0.0:
+            for i in range(n):
+                S[r, i] = A[j, i]
+                W[r, i] = w[j] * A[j, i]
+            r += 1
+    return symmetrize(np.dot(S.T, W))
+
+
+@jit
+def lowrank_dense(d, U, w):
+    """Dense ``diag(d) + U^T diag(w) U``."""
+    n = d.shape[0]
+    if U.shape[0] == 0:
+        H = np.zeros((n, n))
+    else:
+        H = weighted_gram(U, w)
+    for i in range(n):
+        H[i, i] += d[i]
+    return H

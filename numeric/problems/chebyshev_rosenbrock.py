@@ -1,0 +1,93 @@
+"""Chebyshev-Rosenbrock chain (Nesterov's non-convex chain), ``f = (1/p) ||u(x)||^p``:
+
+    u_1 = (1 - x_1) / 2,    u_i = x_i - 2 x_{i-1}^2 + 1   (i = 2..n).
+
+``u(x*) = 0`` at ``x* = (1, ..., 1)``, so ``f* = 0``. Non-convex. The Jacobian is
+lower bidiagonal: ``du_1/dx_1 = -1/2``, ``du_i/dx_i = 1``,
+``du_i/dx_{i-1} = -4 x_{i-1}``; the only second derivatives are
+``d^2 u_i / dx_{i-1}^2 = -4``, so ``sum_i u_i hess u_i = diag(-4 u_2, ..., -4 u_n, 0)``.
+
+Data layout: ``ip = [n]``, ``fp = [p]`` (no arrays).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from numeric._jit import jit
+from numeric.problems import _powernorm as PN
+from numeric.problems.base import Problem, check_int, check_power, pack
+
+KIND = 6
+RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "zero")
+
+
+@jit
+def _residual(data, x):
+    n = x.shape[0]
+    u = np.empty(n)
+    u[0] = 0.5 * (1.0 - x[0])
+    for i in range(1, n):
+        u[i] = x[i] - 2.0 * x[i - 1] * x[i - 1] + 1.0
+    return u
+
+
+@jit
+def _jacobian(data, x):
+    n = x.shape[0]
+    J = np.zeros((n, n))
+    J[0, 0] = -0.5
+    for i in range(1, n):
+        J[i, i] = 1.0
+        J[i, i - 1] = -4.0 * x[i - 1]
+    return J
+
+
+@jit
+def _jtv(data, x, v):
+    n = x.shape[0]
+    r = np.empty(n)
+    r[0] = -0.5 * v[0]
+    for i in range(1, n):
+        r[i] = v[i]
+    for i in range(1, n):
+        r[i - 1] -= 4.0 * x[i - 1] * v[i]
+    return r
+
+
+@jit
+def _curvature(data, x, u):
+    n = x.shape[0]
+    S = np.zeros((n, n))
+    for i in range(1, n):
+        S[i - 1, i - 1] = -4.0 * u[i]
+    return S
+
+
+@jit
+def _value(data, x):
+    return PN.value(_residual(data, x), data[4][0])
+
+
+@jit
+def _value_grad(data, x):
+    p = data[4][0]
+    u = _residual(data, x)
+    return PN.value(u, p), PN.grad(u, _jtv(data, x, u), p)
+
+
+@jit
+def _hess(data, x):
+    u = _residual(data, x)
+    return PN.exact(u, _jacobian(data, x), _jtv(data, x, u), data[4][0], _curvature(data, x, u))
+
+
+def chebyshev_rosenbrock(n: int = 4, p: float = 2.0) -> Problem:
+    """The chain in dimension ``n >= 1`` with exponent ``p >= 2``; ``x0 = (-1, 1, ..., 1)``."""
+    n = check_int("n", n, 1)
+    p = check_power("p", p)
+    x0 = np.ones(n)
+    x0[0] = -1.0
+    return Problem(
+        name="chebyshev_rosenbrock", kind=KIND, data=pack(ip=[n], fp=[p]), n=n, x0=x0,
+        convex=False, f_star=0.0, x_star=np.ones(n), rules=RULES, params=dict(n=n, p=p),
+    )

@@ -1,0 +1,582 @@
+"""Algorithm 1 (gradient-regularized Newton step) with three step-size rules, compiled.
+
+One step from ``x_k`` with second-order step size ``gamma > 0``:
+
+    lambda = ||g(x_k)||_* / gamma,      h = -(H(x_k) + lambda B)^-1 g(x_k),
+
+and the **acceptance** test (docs/theory.md, name ``acceptance``)
+
+    f(x_k) - f(x_k + h) >= ||g(x_k + h)||_*^2 / (8 lambda),
+
+evaluated in floating point exactly as written (left side a difference of two
+computed values, right side ``gn**2 / (8*lam)``): no tolerance is used, so the
+checker sees the very comparison the solver made.
+
+Step-size rules (``step``):
+
+* ``"adaptive"`` (code 0): the first trial is ``gamma0`` at the first iteration and
+  ``max(2 gamma_{k-1}, gamma_min)`` afterwards; a trial is accepted iff the test
+  holds; otherwise ``gamma`` is halved. A failed factorization (``H + lambda B``
+  not positive definite), a non-finite trial value or gradient, or a non-finite
+  trial point is a rejection. After ``max_trials`` rejections in one iteration the
+  run stops with status ``search_exhausted`` (never a silent acceptance).
+* ``"theory"`` (code 1): ``gamma_k = pi(||g_k||_*)`` with
+  ``pi(t) = (sum_i M_i t^-alpha_i)^-1`` (``inf`` when every ``M_i`` is 0, i.e. the
+  Newton step ``lambda = 0``). No search: the step is taken whenever it is finite,
+  and the trial records whether the acceptance test held (Lemma 1 says it must
+  when the class bound is true and ``H`` is PSD).
+* ``"ideal"`` (code 2): ``gamma_k = gamma_estimate(x_k)`` from :mod:`numeric.gamma`
+  (an upper estimate of ``gamma(x_k)``), step taken whenever finite.
+
+For theory and ideal steps a failed factorization gives status ``step_failed`` and a
+non-finite trial value ``non_finite``; the iterate is never updated in those cases,
+so the solver never returns a non-finite point.
+
+Linear algebra: dense ``H`` by LAPACK Cholesky (:mod:`numeric._linalg`); for rules
+with a diagonal-plus-low-rank form ``H = diag(d) + U^T diag(w) U``
+(``numeric.oracles.has_lowrank``), ``B = I`` and a small rank ``3 k <= n`` the
+system is solved by Sherman-Morrison-Woodbury in ``O(n k^2 + k^3)``; with a dense
+``B`` the oracle's dense ``H`` is used; with a large rank, negative weights, or a
+Woodbury precondition failing (some ``d_i + lambda <= 0``), the dense matrix
+``diag(d) + U^T diag(w) U`` is formed and factored instead.
+
+Oracle counts are cumulative: ``value_grad`` counts one value and one gradient;
+``H`` is formed once per iteration and counts one Hessian. Calls made internally by
+the ideal-step estimator of ``gamma`` are not counted (it is a measuring device,
+not part of the method).
+
+BLAS threads: inside compiled code, numba's matrix products and LAPACK calls use
+scipy's OpenBLAS; :func:`minimize_gns` runs the kernel under
+``threadpoolctl.threadpool_limits(blas_threads)``, default 1 thread (measured
+faster or equal at the sizes this project runs; see README "Speed").
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from numeric._jit import jit
+from numeric._clock import monotonic
+from numeric import _linalg
+from numeric import metric as _metric
+from numeric import oracles as _or
+from numeric.gamma import gamma_estimate as _gamma_estimate
+from numeric.oracles import has_lowrank as _has_lowrank, hess_lowrank as _hess_lowrank
+from numeric.problems.base import Problem
+from numeric.problems._gram import lowrank_dense as _lowrank_dense
+from numeric.rules import HessianRule, make_rule
+from numeric.trace import STATUSES, Result, Trace
+
+ADAPTIVE, THEORY, IDEAL = 0, 1, 2
+STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
+# status codes = indices into numeric.trace.STATUSES; RUNNING = chunk budget used
+(CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE,
+ STEP_FAILED) = range(6)
+RUNNING = -1
+assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
+
+
+@jit
+def pi_bound(t, alphas, Ms):
+    """``pi(t) = (sum_i M_i t^-alpha_i)^-1``; terms with ``M_i = 0`` are skipped;
+    ``inf`` when the sum is 0."""
+    inv = 0.0
+    for i in range(alphas.shape[0]):
+        if Ms[i] != 0.0:
+            inv += Ms[i] * t ** (-alphas[i])
+    if inv == 0.0:
+        return np.inf
+    return 1.0 / inv
+
+
+@jit
+def accepts(f_old, f_new, gn_new, lam):
+    """The ``acceptance`` test ``f_old - f_new >= gn_new^2 / (8 lam)``, exactly as
+    written (no tolerance); false when any side is NaN."""
+    return f_old - f_new >= gn_new * gn_new / (8.0 * lam)
+
+
+@jit
+def _grow(a, used):
+    """Return ``a`` or a copy with doubled capacity when it is full."""
+    if used < a.shape[0]:
+        return a
+    b = np.empty(2 * a.shape[0] + 1, dtype=a.dtype)
+    b[:used] = a[:used]
+    return b
+
+
+@jit
+def _grow2(a, used):
+    if used < a.shape[0]:
+        return a
+    b = np.empty((2 * a.shape[0] + 1, a.shape[1]), dtype=a.dtype)
+    b[:used] = a[:used]
+    return b
+
+
+@jit
+def _all_finite(v):
+    for i in range(v.shape[0]):
+        if not np.isfinite(v[i]):
+            return False
+    return True
+
+
+@jit
+def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, alphas, Ms,
+                  gamma0, gamma_last, gamma_min, max_trials, k_start, k_stop, max_iter,
+                  gtol, ftol, f_star, record_x, counts0, t_start,
+                  region, n_dirs, n_radii, seed, gamma_hi):
+    """Run Algorithm 1 from ``x0`` (iteration index ``k_start``) until a stop or ``k_stop``.
+
+    ``f0, g0`` are ``f(x0), g(x0)`` when already known (``f0 = nan`` to evaluate);
+    ``gamma_last`` is the last accepted ``gamma`` (``nan`` before the first step);
+    ``counts0`` the oracle counts so far (value, grad, hess); ``t_start`` the clock
+    origin (``nan`` = now). Returns ``(status, x, f, g, gamma_last, counts, trace
+    arrays...)``; ``status == RUNNING`` when ``k_stop < max_iter`` was reached.
+    """
+    if np.isnan(t_start):
+        t_start = monotonic()
+    n = x0.shape[0]
+    x = x0.copy()
+    nv, ng, nh = counts0[0], counts0[1], counts0[2]
+    if np.isnan(f0):
+        f, g = _or.value_grad(kind, data, x)
+        nv += 1
+        ng += 1
+    else:
+        f, g = f0, g0.copy()
+    gn = _metric.norm_dual(mode, B, L, g)
+
+    cap = min(k_stop - k_start, 1024) + 1
+    it_f = np.empty(cap)
+    it_gn = np.empty(cap)
+    it_nv = np.empty(cap, dtype=np.int64)
+    it_ng = np.empty(cap, dtype=np.int64)
+    it_nh = np.empty(cap, dtype=np.int64)
+    it_t = np.empty(cap)
+    st_gamma = np.empty(cap)
+    st_lam = np.empty(cap)
+    st_step = np.empty(cap)
+    X = np.empty((cap if record_x else 0, n))
+    tcap = 4 * cap
+    tr_it = np.empty(tcap, dtype=np.int64)
+    tr_gamma = np.empty(tcap)
+    tr_acc = np.empty(tcap, dtype=np.bool_)
+    tr_f = np.empty(tcap)
+    tr_gn = np.empty(tcap)
+    tr_step = np.empty(tcap)
+    nt = 0
+
+    k = k_start
+    i = 0  # local iterate index
+    status = RUNNING
+    while True:
+        # record the iterate x_k
+        it_f = _grow(it_f, i)
+        it_gn = _grow(it_gn, i)
+        it_nv = _grow(it_nv, i)
+        it_ng = _grow(it_ng, i)
+        it_nh = _grow(it_nh, i)
+        it_t = _grow(it_t, i)
+        it_f[i] = f
+        it_gn[i] = gn
+        it_nv[i] = nv
+        it_ng[i] = ng
+        it_nh[i] = nh
+        it_t[i] = monotonic() - t_start
+        if record_x:
+            X = _grow2(X, i)
+            X[i, :] = x
+        i += 1
+        # stopping tests at x_k
+        if not (np.isfinite(f) and np.isfinite(gn)):
+            status = NON_FINITE
+            break
+        if gn <= gtol:
+            status = CONVERGED_GNORM
+            break
+        if np.isfinite(f_star) and f - f_star <= ftol:
+            status = CONVERGED_FGAP
+            break
+        if k >= max_iter:
+            status = MAX_ITER
+            break
+        if k >= k_stop:
+            status = RUNNING
+            break
+
+        # H(x_k), once per iteration
+        # Woodbury only pays when the rank is small: per trial it costs about
+        # 2 n k^2 + k^3 / 3 flops against n^3 / 3 for the dense Cholesky.
+        lowrank = mode == 0 and _has_lowrank(kind, rule)
+        nh += 1
+        if lowrank:
+            d, U, w = _hess_lowrank(kind, data, rule, rdata, x, g, gn)
+            lowrank = 3 * U.shape[0] <= n
+            H = np.zeros((0, 0))
+            if not lowrank:
+                H = _lowrank_dense(d, U, w)
+        else:
+            d, U, w = np.zeros(0), np.zeros((0, 0)), np.zeros(0)
+            H = _or.hess(kind, data, rule, rdata, x, g, gn)
+        dense_ready = not lowrank
+
+        # first trial
+        if step_code == ADAPTIVE:
+            if np.isnan(gamma_last):
+                gamma = gamma0
+            else:
+                gamma = max(2.0 * gamma_last, gamma_min)
+            n_trials = max_trials
+        elif step_code == THEORY:
+            gamma = pi_bound(gn, alphas, Ms)
+            n_trials = 1
+        else:
+            gamma = _gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region,
+                                    n_dirs, n_radii, seed + k, gamma_hi)
+            n_trials = 1
+
+        took = False
+        fail_code = SEARCH_EXHAUSTED
+        xn, fn, gnew, gnn, stp = x, f, g, gn, 0.0
+        for trial in range(n_trials):
+            lam = gn / gamma
+            ok = False
+            h = np.empty(0)
+            if gamma > 0.0 and np.isfinite(lam):
+                if lowrank:
+                    ok, h = _linalg.solve_lowrank(d, U, w, lam, g)
+                if not ok:
+                    if not dense_ready:
+                        H = _lowrank_dense(d, U, w)
+                        dense_ready = True
+                    ok, h = _linalg.solve_shifted(H, lam, mode, B, g)
+            tr_it = _grow(tr_it, nt)
+            tr_gamma = _grow(tr_gamma, nt)
+            tr_acc = _grow(tr_acc, nt)
+            tr_f = _grow(tr_f, nt)
+            tr_gn = _grow(tr_gn, nt)
+            tr_step = _grow(tr_step, nt)
+            tr_it[nt] = k
+            tr_gamma[nt] = gamma
+            tr_acc[nt] = False
+            tr_f[nt] = np.nan
+            tr_gn[nt] = np.nan
+            tr_step[nt] = np.nan
+            finite = False
+            if ok and _all_finite(h):
+                xn = x - h
+                stp = _metric.norm_primal(mode, B, L, h)
+                tr_step[nt] = stp
+                if _all_finite(xn):
+                    fn, gnew = _or.value_grad(kind, data, xn)
+                    nv += 1
+                    ng += 1
+                    gnn = _metric.norm_dual(mode, B, L, gnew)
+                    if np.isfinite(fn) and np.isfinite(gnn):
+                        finite = True
+                        tr_f[nt] = fn
+                        tr_gn[nt] = gnn
+                        acc = accepts(f, fn, gnn, lam)
+                        tr_acc[nt] = acc
+                        if acc or step_code != ADAPTIVE:
+                            took = True
+            nt += 1
+            if took:
+                x = xn
+                f = fn
+                g = gnew
+                gn = gnn
+                st_gamma = _grow(st_gamma, i - 1)
+                st_lam = _grow(st_lam, i - 1)
+                st_step = _grow(st_step, i - 1)
+                st_gamma[i - 1] = gamma
+                st_lam[i - 1] = lam
+                st_step[i - 1] = stp
+                gamma_last = gamma
+                break
+            if step_code == ADAPTIVE:
+                gamma = 0.5 * gamma
+            else:
+                fail_code = NON_FINITE if ok else STEP_FAILED
+        if not took:
+            status = fail_code
+            break
+        k += 1
+
+    counts = np.array([nv, ng, nh], dtype=np.int64)
+    ns = i - 1
+    return (status, x, f, g, gamma_last, counts,
+            it_f[:i].copy(), it_gn[:i].copy(), it_nv[:i].copy(), it_ng[:i].copy(),
+            it_nh[:i].copy(), it_t[:i].copy(),
+            st_gamma[:ns].copy(), st_lam[:ns].copy(), st_step[:ns].copy(),
+            tr_it[:nt].copy(), tr_gamma[:nt].copy(), tr_acc[:nt].copy(), tr_f[:nt].copy(),
+            tr_gn[:nt].copy(), tr_step[:nt].copy(), X[:i].copy() if record_x else X)
+
+
+_MESSAGES = {
+    "converged_gnorm": "||g||_* <= gtol.",
+    "converged_fgap": "f - f* <= ftol.",
+    "max_iter": "Iteration budget used up.",
+    "search_exhausted": "The step-size search reached max_trials without an acceptable step.",
+    "non_finite": "The oracle returned a non-finite value.",
+    "step_failed": "The step could not be computed (H + lambda B is not positive definite "
+                   "or gamma is not a positive number).",
+}
+_REGIONS = {"ball": 0, "ball_O": 1}
+_IDEAL_DEFAULTS = dict(region="ball_O", n_dirs=64, n_radii=24, seed=0, gamma_hi=1e12)
+
+
+def _check_int(name, value, lo):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
+    return int(value)
+
+
+def _check_real(name, value, *, lo=0.0, strict=False, allow_none=False):
+    if value is None and allow_none:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, "
+                         f"got {value!r}.") from None
+    if not math.isfinite(v) or (v <= lo if strict else v < lo):
+        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, "
+                         f"got {value!r}.")
+    return v
+
+
+def _resolve_rule(problem: Problem, rule) -> HessianRule:
+    if isinstance(rule, HessianRule):
+        r = rule
+    elif isinstance(rule, str):
+        if rule not in problem.rules:
+            raise ValueError(f"rule must be one of {problem.rules} for problem "
+                             f"{problem.name!r}, got {rule!r}.")
+        r = make_rule(rule, problem.n)
+    else:
+        raise ValueError(f"rule must be a rule name or a HessianRule, got {rule!r}.")
+    if r.name not in problem.rules:
+        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
+                         f"got {r.name!r}.")
+    if r.E0.size and r.E0.shape != (problem.n, problem.n):
+        raise ValueError(f"rule.E0 must be a {problem.n}x{problem.n} matrix, got shape "
+                         f"{r.E0.shape}.")
+    return r
+
+
+def resolve_bound(bound):
+    """``(alphas, Ms)`` float arrays from a pair or from an object with ``alphas()`` and
+    ``Ms()`` methods (a class bound); raises ``ValueError`` on bad input."""
+    if bound is None:
+        raise ValueError('bound (alphas, Ms) is required for step="theory".')
+    if hasattr(bound, "alphas") and hasattr(bound, "Ms") and callable(bound.alphas):
+        alphas, Ms = bound.alphas(), bound.Ms()
+    else:
+        try:
+            alphas, Ms = bound
+        except (TypeError, ValueError):
+            raise ValueError("bound must be a pair (alphas, Ms) of equal-length "
+                             "vectors.") from None
+    alphas = np.ascontiguousarray(alphas, dtype=np.float64).reshape(-1)
+    Ms = np.ascontiguousarray(Ms, dtype=np.float64).reshape(-1)
+    if alphas.shape != Ms.shape or alphas.size == 0:
+        raise ValueError("bound must be a pair (alphas, Ms) of equal-length non-empty vectors.")
+    if not (np.all(np.isfinite(alphas)) and np.all(np.isfinite(Ms))):
+        raise ValueError("bound must have finite exponents alphas and constants Ms.")
+    if np.any(Ms < 0):
+        raise ValueError("bound constants Ms must all be >= 0.")
+    return alphas, Ms
+
+
+def _resolve_ideal(ideal):
+    opts = dict(_IDEAL_DEFAULTS)
+    if ideal is not None:
+        unknown = set(ideal) - set(opts)
+        if unknown:
+            raise ValueError(f"ideal options must be among {sorted(opts)}, got {sorted(unknown)}.")
+        opts.update(ideal)
+    if opts["region"] not in _REGIONS:
+        raise ValueError(f"ideal region must be 'ball' or 'ball_O', got {opts['region']!r}.")
+    _check_int("ideal n_dirs", opts["n_dirs"], 1)
+    _check_int("ideal n_radii", opts["n_radii"], 1)
+    _check_int("ideal seed", opts["seed"], 0)
+    _check_real("ideal gamma_hi", opts["gamma_hi"], strict=True)
+    return opts
+
+
+def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=None,
+                 bound=None, gamma0=1.0, gamma_min=0.0, max_trials=60, max_iter=1000,
+                 gtol=1e-8, ftol=0.0, f_star=None, record_x=False, callback=None,
+                 ideal=None, blas_threads=1) -> Result:
+    """Minimize ``problem`` by Algorithm 1 (see the module docstring for the math).
+
+    Parameters
+    ----------
+    problem : a :class:`numeric.problems.base.Problem`.
+    x0 : starting point (default ``problem.x0``), finite, length ``problem.n``.
+    rule : Hessian rule name (one of ``problem.rules``) or a :class:`HessianRule`.
+    step : ``"adaptive"`` | ``"theory"`` | ``"ideal"``.
+    B : dense SPD metric (default identity).
+    bound : for ``step="theory"``: ``(alphas, Ms)`` or an object with ``alphas()`` and
+        ``Ms()``; ``pi(t) = (sum_i M_i t^-alpha_i)^-1``.
+    gamma0 : first trial of the adaptive search (> 0).
+    gamma_min : floor of the adaptive search's first trial per iteration (>= 0).
+    max_trials : cap on trials per iteration (>= 1); reaching it stops the run with
+        status ``search_exhausted``.
+    max_iter : cap on accepted steps (>= 0).
+    gtol, ftol : stop when ``||g||_* <= gtol`` or ``f - f* <= ftol`` (``f*`` known).
+    f_star : optimal value (default ``problem.f_star``; ``None`` = unknown).
+    record_x : also record every iterate in ``trace.x``.
+    callback : ``callback(intermediate_result)`` after each accepted step, with
+        ``intermediate_result.x``, ``.fun``, ``.gnorm``, ``.nit``, ``.gamma``; returning
+        ``True`` stops the run (status ``max_iter``, message says so). The kernel then
+        runs one iteration per call (slower, same trace).
+    ideal : options of the ideal-step estimator: ``region`` (``"ball"`` or
+        ``"ball_O"``), ``n_dirs``, ``n_radii``, ``seed``, ``gamma_hi``.
+    blas_threads : BLAS threads while the compiled kernel runs (``None`` = leave as is).
+
+    Returns a :class:`numeric.trace.Result` whose ``trace`` is documented in
+    :mod:`numeric.trace`.
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
+    n = problem.n
+    x0 = problem.x0 if x0 is None else x0
+    x0 = np.array(x0, dtype=np.float64, copy=True)
+    if x0.shape != (n,):
+        raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError("x0 must have finite entries only.")
+    r = _resolve_rule(problem, rule)
+    if step not in STEP_CODES:
+        raise ValueError(f"step must be one of {sorted(STEP_CODES)}, got {step!r}.")
+    step_code = STEP_CODES[step]
+    met = _metric.make_metric(B, n)
+    if step_code == THEORY:
+        alphas, Ms = resolve_bound(bound)
+    else:
+        alphas, Ms = np.zeros(0), np.zeros(0)
+    gamma0 = _check_real("gamma0", gamma0, strict=True)
+    gamma_min = _check_real("gamma_min", gamma_min)
+    max_trials = _check_int("max_trials", max_trials, 1)
+    max_iter = _check_int("max_iter", max_iter, 0)
+    gtol = _check_real("gtol", gtol)
+    ftol = _check_real("ftol", ftol)
+    if f_star is None:
+        f_star = problem.f_star
+    f_star = np.nan if f_star is None else _check_real("f_star", f_star, lo=-math.inf)
+    if callback is not None and not callable(callback):
+        raise ValueError("callback must be callable or None.")
+    opts = _resolve_ideal(ideal)
+    if blas_threads is not None:
+        blas_threads = _check_int("blas_threads", blas_threads, 1)
+
+    args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L)
+    tail = (gtol, ftol, f_star, bool(record_x))
+    ideal_args = (_REGIONS[opts["region"]], int(opts["n_dirs"]), int(opts["n_radii"]),
+                  int(opts["seed"]), float(opts["gamma_hi"]))
+
+    def run(x, f, g, gamma_last, k_start, k_stop, counts, t0):
+        return _solve_kernel(*args_fixed, x, f, g, step_code, alphas, Ms, gamma0, gamma_last,
+                             gamma_min, max_trials, k_start, k_stop, max_iter, *tail,
+                             counts, t0, *ideal_args)
+
+    with _blas_limits(blas_threads, n):
+        x, f, g, gl, counts = x0, np.nan, np.zeros(n), np.nan, np.zeros(3, dtype=np.int64)
+        chunks = []
+        k = 0
+        stopped_by_callback = False
+        t0 = np.nan
+        while True:
+            k_stop = max_iter if callback is None else min(k + 1, max_iter)
+            if math.isnan(t0):
+                from numeric._clock import monotonic as _mono
+                t0 = _mono()
+            out = run(x, f, g, gl, k, k_stop, counts, t0)
+            status, x, f, g, gl, counts = out[:6]
+            chunks.append(out[6:])
+            k += out[12].shape[0]
+            if status != RUNNING:
+                break
+            from scipy.optimize import OptimizeResult
+            info = OptimizeResult(x=x.copy(), fun=float(f), nit=k, gamma=float(gl),
+                                  gnorm=float(out[7][-1]))
+            if callback(info) is True:
+                stopped_by_callback = True
+                status = MAX_ITER
+                break
+    trace = _concat(chunks, record_x)
+    sname = STATUSES[status]
+    message = _MESSAGES[sname]
+    if stopped_by_callback:
+        message = "Stopped by the callback."
+    return Result(x=x, fun=float(f), gnorm=float(trace.gnorm[-1]), nit=trace.n_steps,
+                  status=sname, message=message, trace=trace, method=f"gns_{step}",
+                  rule=r.name,
+                  options=dict(step=step, gamma0=gamma0, gamma_min=gamma_min,
+                               max_trials=max_trials, max_iter=max_iter, gtol=gtol, ftol=ftol,
+                               f_star=None if math.isnan(f_star) else f_star,
+                               metric="identity" if met.mode == 0 else "dense",
+                               bound=None if step_code != THEORY else
+                               dict(alphas=alphas.tolist(), Ms=Ms.tolist()),
+                               ideal=opts if step_code == IDEAL else None,
+                               blas_threads=blas_threads))
+
+
+def _concat(chunks, record_x) -> Trace:
+    """Join kernel chunks; every chunk after the first repeats its starting iterate."""
+    names = ("f", "gnorm", "n_value", "n_grad", "n_hess", "time", "gamma", "lam", "step",
+             "trial_iter", "trial_gamma", "trial_accepted", "trial_f", "trial_gnorm",
+             "trial_step", "x")
+    cols = {nm: [] for nm in names}
+    for c, arrs in enumerate(chunks):
+        for j, nm in enumerate(names):
+            a = arrs[j]
+            if c > 0 and j in (0, 1, 2, 3, 4, 5, 15):
+                a = a[1:]
+            cols[nm].append(a)
+    out = {nm: np.concatenate(v) if len(v) > 1 else v[0] for nm, v in cols.items()}
+    if not record_x:
+        out["x"] = None
+    return Trace(**out)
+
+
+_CONTROLLER = []
+BLAS_LIMIT_MIN_N = 64
+
+
+def _controller():
+    """One cached ``threadpoolctl.ThreadpoolController`` (building it scans the loaded
+    libraries, ~2 ms; limiting through it afterwards costs ~10 us)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
+
+
+class _blas_limits:
+    """Limit BLAS threads to ``n_threads`` while the kernel runs.
+
+    No-op for ``n_threads = None`` and for dimensions below ``BLAS_LIMIT_MIN_N``
+    (BLAS calls that small are not threaded, and the limit itself would cost more
+    than a whole small solve).
+    """
+
+    def __init__(self, n_threads, dim):
+        self.n = n_threads if dim >= BLAS_LIMIT_MIN_N else None
+        self.ctl = None
+
+    def __enter__(self):
+        if self.n is not None:
+            self.ctl = _controller().limit(limits=self.n, user_api="blas")
+        return self
+
+    def __exit__(self, *exc):
+        if self.ctl is not None:
+            self.ctl.restore_original_limits()
+        return False

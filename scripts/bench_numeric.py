@@ -1,0 +1,190 @@
+"""Benchmark of the compiled solver against the NumPy reference, scipy's trust-exact
+and the floor (the unavoidable linear algebra and oracle work of the same run).
+
+Per problem, in one process, after a warm-up (compilation excluded), the median of
+``--repeat`` runs of each method, reported in seconds per iteration. The floor is,
+with the same BLAS and in isolation: one Hessian formation plus, for each step-size
+trial the compiled run made on average per iteration, one Cholesky factorization
+with its solve and one value-and-gradient evaluation. ``cold_start_s`` is the wall
+time of a fresh Python process (warm numba cache) that imports the package and solves
+the 2-D Rosenbrock problem.
+
+    python scripts/bench_numeric.py            # readable table
+    python scripts/bench_numeric.py --json     # one JSON object
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from numeric import oracles
+from numeric._jit import jit
+from numeric._linalg import solve_shifted
+from numeric.problems import REGISTRY
+from numeric.problems.logsumexp import logsumexp_data
+from numeric.reference import minimize_reference
+from numeric.rules import make_rule
+from numeric.solver import minimize_gns
+
+COLD = ("from numeric.solver import minimize_gns; from numeric.problems.rosenbrock import rosenbrock; "
+        "assert minimize_gns(rosenbrock(), gtol=1e-8).success")
+
+
+def logsumexp_500x200():
+    """A, b standard normal (seed 0), mu = 0.05, optimum moved to the origin by
+    ``A <- A - 1 g0^T`` with ``g0 = A^T softmax(-b / mu)`` (then ``grad f(0) = 0``)."""
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((500, 200))
+    b = rng.standard_normal(500)
+    mu = 0.05
+    z = -b / mu
+    w = np.exp(z - z.max())
+    w /= w.sum()
+    A = A - np.outer(np.ones(500), A.T @ w)
+    return logsumexp_data(A, b, mu=mu)
+
+
+def configs():
+    """(name, problem, rule, x0, options)."""
+    ros = REGISTRY["rosenbrock"]()
+    lse = logsumexp_500x200()
+    cheb = REGISTRY["chebyshev_rosenbrock"](n=200, p=4.0)
+    x_cheb = np.random.default_rng(0).uniform(0.0, 1.0, 200)
+    logi = REGISTRY["logistic_breast_cancer"]()
+    conv = dict(max_iter=10_000, gtol=1e-8)
+    return [
+        ("rosenbrock2d", ros, "exact", ros.x0, conv),
+        ("logsumexp", lse, "exact", np.ones(200), conv),
+        ("logsumexp_wgn", lse, "weighted_gn", np.ones(200), conv),
+        # in double precision no solver gets below f ~ 4e-7 here: fixed budget
+        ("chebyshev", cheb, "exact", x_cheb, dict(max_iter=100, gtol=0.0)),
+        ("logistic_breast_cancer", logi, "exact", logi.x0, conv),
+        ("logistic_breast_cancer_fisher", logi, "fisher", logi.x0, conv),
+    ]
+
+
+@jit
+def _floor_kernel(kind, data, rule, rdata, x, lam, n_iter, n_trials):
+    """``n_iter`` Hessian formations and ``n_trials`` (Cholesky + solve + value_grad)."""
+    n = x.shape[0]
+    g = oracles.value_grad(kind, data, x)[1]
+    gn = np.sqrt(np.dot(g, g))
+    acc = 0.0
+    empty = np.zeros((0, 0))
+    H = oracles.hess(kind, data, rule, rdata, x, g, gn)
+    for _ in range(n_iter):
+        H = oracles.hess(kind, data, rule, rdata, x, g, gn)
+        acc += H[0, 0]
+    for _ in range(n_trials):
+        ok, h = solve_shifted(H, lam, 0, empty, g)
+        f, g2 = oracles.value_grad(kind, data, x - 1e-3 * h)
+        acc += f + h[0] + g2[0]
+    return acc
+
+
+def median_time(fn, repeat):
+    fn()  # warm-up
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts), out
+
+
+def scipy_run(p, rule, x0, opts):
+    from scipy.optimize import minimize
+    r = make_rule(rule, p.n)
+
+    def fun(x):
+        return oracles.value_grad(p.kind, p.data, x)
+
+    def hess(x):
+        g = oracles.value_grad(p.kind, p.data, x)[1]
+        return oracles.hess(p.kind, p.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
+
+    return minimize(fun, x0, jac=True, hess=hess, method="trust-exact",
+                    options=dict(maxiter=opts["max_iter"], gtol=max(opts["gtol"], 1e-300)))
+
+
+def bench_one(name, p, rule, x0, opts, repeat, threads):
+    kw = dict(rule=rule, max_iter=opts["max_iter"], gtol=opts["gtol"])
+    t_c, res = median_time(lambda: minimize_gns(p, x0, blas_threads=threads, **kw), repeat)
+    t_r, ref = median_time(lambda: minimize_reference(p, x0, **kw), repeat)
+    t_s, sci = median_time(lambda: scipy_run(p, rule, x0, opts), repeat)
+    nit = max(res.nit, 1)
+    trials = len(res.trace.trial_gamma) / nit
+    r = make_rule(rule, p.n)
+    reps = 20
+    n_trials = int(round(trials * reps))
+    lam = float(np.median(res.trace.lam)) if res.nit else 1.0
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=threads, user_api="blas"):
+        t_f, _ = median_time(lambda: _floor_kernel(p.kind, p.data, r.code, r.data,
+                                                   np.ascontiguousarray(x0, dtype=float),
+                                                   lam, reps, n_trials), repeat)
+    return {
+        "iterations": {"compiled": res.nit, "reference": ref.nit, "scipy": int(sci.nit),
+                       "trials_per_iter": trials, "status": res.status},
+        "compiled_s_per_iter": t_c / nit,
+        "reference_s_per_iter": t_r / max(ref.nit, 1),
+        "scipy_s_per_iter": t_s / max(int(sci.nit), 1),
+        "floor_s_per_iter": t_f / reps,
+    }
+
+
+def cold_start(repeat):
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD], check=True)
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per method (>= 5)")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads for the compiled runs")
+    ap.add_argument("--only", default=None, help="comma-separated problem names")
+    a = ap.parse_args(argv)
+    if a.repeat < 5:
+        ap.error("--repeat must be an integer >= 5.")
+    if a.threads < 1:
+        ap.error("--threads must be an integer >= 1.")
+    out = {"problems": {}}
+    for name, p, rule, x0, opts in configs():
+        if a.only and name not in a.only.split(","):
+            continue
+        out["problems"][name] = bench_one(name, p, rule, x0, opts, a.repeat, a.threads)
+        if not a.json:
+            print(f"... {name} done", file=sys.stderr)
+    cold_start(1)  # make sure the cache is warm for this exact command
+    out["cold_start_s"] = cold_start(a.repeat)
+    if a.json:
+        print(json.dumps(out))
+        return
+    hdr = (f"{'problem':32s} {'iters c/r/s':>14s} {'trials':>6s} {'compiled':>10s} "
+           f"{'reference':>10s} {'scipy':>10s} {'floor':>10s} {'c/floor':>7s} {'r/c':>7s}")
+    print(hdr)
+    print("-" * len(hdr))
+    for name, r in out["problems"].items():
+        it = r["iterations"]
+        c = r["compiled_s_per_iter"]
+        print(f"{name:32s} {it['compiled']:>4d}/{it['reference']:>4d}/{it['scipy']:>4d} "
+              f"{it['trials_per_iter']:6.2f} {c:10.2e} {r['reference_s_per_iter']:10.2e} "
+              f"{r['scipy_s_per_iter']:10.2e} {r['floor_s_per_iter']:10.2e} "
+              f"{c / r['floor_s_per_iter']:7.2f} {r['reference_s_per_iter'] / c:7.1f}")
+    print(f"seconds per iteration (medians); cold start (fresh process, warm cache, "
+          f"2-D Rosenbrock): {out['cold_start_s']:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The ``gnsverify`` command: exit codes, output files, atomicity, usage errors.
+
+The cases used here are defined in this module and reached through a
+``file.py:object`` reference, as a user would: ``GOOD_CASE`` makes a true claim
+(first-order smooth with the true ``L`` of a quadratic), ``WRONG_CASE`` a
+deliberately false one (``L`` 400 times too small), which the checker must FAIL.
+"""
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gnsverify import cli, report
+from gnsverify.cases import Case
+from gnsverify.outdir import leftovers
+from numeric.problems.quadratic import quadratic
+from theory.classes import get_class
+
+HERE = Path(__file__).resolve()
+TRUE_L = 4.0          # quadratic(cond=4) has eigenvalues in [1, 4]
+
+
+def _quadratic():
+    return quadratic(n=3, cond=TRUE_L, seed=1)
+
+
+# The non-convex (stationarity) theorem holds for convex f as well and needs no D.
+GOOD_CASE = Case(name="cli_good", problem=_quadratic, claim=get_class("first_order", L=TRUE_L),
+                 rule="zero", convex=False, max_iter=40)
+WRONG_CASE = Case(name="cli_wrong", problem=_quadratic, claim=get_class("first_order", L=TRUE_L / 400),
+                  rule="zero", convex=False, max_iter=40)
+GOOD = f"{HERE}:GOOD_CASE"
+WRONG = f"{HERE}:WRONG_CASE"
+QUICK = ["--budget", "quick", "--quiet"]
+
+
+def run_main(argv, capsys):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- verify --------------------------------------------------------------------------
+
+def test_verify_true_claim_exits_0_and_writes_parseable_outputs(tmp_path, capsys):
+    out_dir = tmp_path / "rep"
+    code, out, err = run_main(["verify", "--case", GOOD, "--out", out_dir, *QUICK], capsys)
+    assert code == 0, err
+    for name in ("REPORT.md", "results.json", "results.csv", "rates.csv", "summary.json",
+                 "figures/cli_good.png"):
+        assert (out_dir / name).is_file(), name
+    results = json.loads((out_dir / "results.json").read_text())
+    assert results and all({"case", "claim", "verdict", "observed", "predicted", "detail"} <= set(r)
+                           for r in results)
+    assert {r["case"] for r in results} == {"cli_good"}
+    assert "FAIL" not in {r["verdict"] for r in results}
+    with open(out_dir / "results.csv", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[:6] == ["case", "claim", "verdict", "observed", "predicted", "detail"]
+    md = (out_dir / "REPORT.md").read_text()
+    assert "## Rate table" in md and "| cli_good | first_order |" in md
+    assert "predicted K(eps)" in out                  # the summary table on the terminal
+    assert str(out_dir) in out and "REPORT.md" in out  # and where things were written
+    assert not (out_dir / "figures" / "phase_diagram.png").exists()   # --case: no phase by default
+    assert leftovers(out_dir) == []
+
+
+def test_verify_false_claim_exits_1_with_a_counterexample(tmp_path, capsys):
+    out_dir = tmp_path / "rep"
+    code, out, err = run_main(["verify", "--case", WRONG, "--out", out_dir, "--no-figures", *QUICK], capsys)
+    assert code == 1, err
+    results = json.loads((out_dir / "results.json").read_text())
+    fails = [r for r in results if r["verdict"] == "FAIL"]
+    assert fails and any(r["counterexample"] for r in fails)
+    assert "FAIL cli_wrong" in out
+    assert "Failures" in (out_dir / "REPORT.md").read_text()
+    assert not list(out_dir.rglob("*.png"))
+
+
+def test_verify_two_cases_one_failing_exits_1(tmp_path, capsys):
+    code, out, _ = run_main(["verify", "--case", GOOD, "--case", WRONG, "--out", tmp_path / "r",
+                             "--no-figures", *QUICK], capsys)
+    assert code == 1
+    rows = list(csv.DictReader(open(tmp_path / "r" / "rates.csv", newline="")))
+    assert [r["case"] for r in rows] == ["cli_good", "cli_wrong"]
+    assert [r["verdict"] for r in rows][1] == "FAIL"
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["verify", "--case", "no_such_case"], "no_such_case"),
+    (["verify", "--case", f"{HERE}:NOPE"], "NOPE"),
+    (["verify", "--case", "missing_file.py:CASE"], "missing_file.py"),
+    (["verify", "--case", GOOD, "--eps", "abc"], "'abc'"),
+    (["verify", "--case", GOOD, "--eps", "1e-3,-1"], "'-1'"),
+    (["verify", "--case", GOOD, "--eps", "0"], "'0'"),
+    (["verify", "--case", GOOD, "--budget", "huge"], "--budget"),
+    (["verify", "--case", GOOD, "--case", GOOD], "twice"),
+    (["verify", "--bogus"], "--bogus"),
+    (["table", "--format", "docx"], "docx"),
+    (["frobnicate"], "frobnicate"),
+    (["run"], "CASE"),
+    (["run", GOOD, "--step", "magic"], "--step"),
+    (["check", GOOD, "--examples", "0"], "--examples"),
+    (["explore", "x**4/4", "--vars", "x", "--box", "2,1"], "--box"),
+    (["explore", "abs(x)", "--vars", "x"], "Abs"),
+], ids=lambda v: " ".join(map(str, v))[:40] if isinstance(v, list) else None)
+def test_usage_errors_exit_2_with_one_sentence(tmp_path, capsys, argv, needle):
+    argv = list(argv) + (["--out", tmp_path / "o"] if argv[0] in ("verify", "run", "check", "explore")
+                         and "--bogus" not in argv else [])
+    code, out, err = run_main(argv, capsys)
+    assert code == 2
+    lines = [l for l in err.strip().splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith("gnsverify: error:"), err
+    assert needle in lines[0]
+    assert not (tmp_path / "o").exists() and leftovers(tmp_path / "o") == []
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    code, _, err = run_main(["verify", "--case", GOOD, "--out", f, *QUICK], capsys)
+    assert code == 2 and "not a folder" in err
+    assert f.read_text() == "x"
+
+
+@pytest.mark.parametrize("exc, expected", [(RuntimeError("disk full"), RuntimeError), (KeyboardInterrupt(), 130)])
+def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypatch, exc, expected):
+    real = report.write_records
+
+    def half_then_die(out, recs):
+        real(out, recs)                      # some files are already written ...
+        raise exc                            # ... when the work dies
+
+    monkeypatch.setattr(report, "write_records", half_then_die)
+    out_dir = tmp_path / "rep"
+    out_dir.mkdir()
+    (out_dir / "previous.txt").write_text("previous complete result")
+    argv = ["verify", "--case", GOOD, "--out", out_dir, "--no-figures", *QUICK]
+    if expected == 130:
+        assert run_main(argv, capsys)[0] == 130
+    else:
+        with pytest.raises(expected):
+            cli.main([str(a) for a in argv])
+    assert [p.name for p in out_dir.iterdir()] == ["previous.txt"]
+    assert leftovers(out_dir) == []
+
+
+# -- other commands ------------------------------------------------------------------
+
+def test_classes_lists_the_catalog_in_every_format(tmp_path, capsys):
+    code, out, _ = run_main(["classes"], capsys)
+    assert code == 0
+    for name in ("lipschitz_hessian", "first_order", "qsc", "l0l1"):
+        assert name in out
+    code, out, _ = run_main(["classes", "--format", "json"], capsys)
+    rows = json.loads(out)
+    lip = next(r for r in rows if r["name"] == "lipschitz_hessian")
+    assert lip["alphas"] == [0.5]
+    code, out, _ = run_main(["classes", "--class", "first_order", "--param", "L=3", "--format", "csv",
+                             "--out", tmp_path / "c.csv"], capsys)
+    assert code == 0 and "c.csv" in out and "c.json" in out
+    assert next(csv.reader(open(tmp_path / "c.csv")))[0] == "name"
+    assert json.loads((tmp_path / "c.json").read_text())[0]["Ms"] == [3.0]
+
+
+def test_table_latex_has_booktabs_rules(tmp_path, capsys):
+    pytest.importorskip("theory.tables")
+    code, out, _ = run_main(["table", "--format", "latex"], capsys)
+    assert code == 0
+    for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
+        assert rule in out
+    code, out, _ = run_main(["table", "--format", "md", "--out", tmp_path / "rates.md"], capsys)
+    assert code == 0 and (tmp_path / "rates.md").read_text().lstrip().startswith("|")
+    assert isinstance(json.loads((tmp_path / "rates.json").read_text()), list)
+
+
+def test_run_writes_trace_and_figure(tmp_path, capsys):
+    out_dir = tmp_path / "run"
+    code, out, err = run_main(["run", GOOD, "--step", "theory", "--max-iter", "15", "--out", out_dir,
+                               "--quiet"], capsys)
+    assert code == 0, err
+    data = json.loads((out_dir / "run.json").read_text())
+    assert data["summary"]["step"] == "theory" and data["summary"]["iterations"] <= 15
+    assert len(data["trace"]["f"]) == data["summary"]["iterations"] + 1
+    rows = list(csv.DictReader(open(out_dir / "trace.csv", newline="")))
+    assert len(rows) == data["summary"]["iterations"] + 1 and float(rows[0]["f"]) == data["trace"]["f"][0]
+    assert (out_dir / "run.png").read_bytes()[:4] == b"\x89PNG"
+    assert "status" in out and str(out_dir) in out
+
+
+def test_check_finds_the_false_claim(tmp_path, capsys):
+    code, out, err = run_main(["check", WRONG, "--what", "gamma", "--examples", "5", "--out", tmp_path / "c",
+                               "--quiet"], capsys)
+    assert code == 1, err
+    res = json.loads((tmp_path / "c" / "results.json").read_text())
+    assert res[0]["verdict"] == "FAIL" and res[0]["counterexample"]
+    code, out, err = run_main(["check", GOOD, "--what", "gamma", "--examples", "5", "--out", tmp_path / "g",
+                               "--quiet"], capsys)
+    assert code == 0, err
+
+
+def test_console_entry_point_exit_codes(tmp_path):
+    """The real process: exit code 1 for a failing claim, 2 for a usage error."""
+    cmd = [sys.executable, "-m", "gnsverify.cli", "verify", "--case", WRONG, "--out", str(tmp_path / "r"),
+           "--no-figures", *QUICK]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 1, p.stderr
+    p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--eps", "x"], capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 2 and p.stderr.startswith("gnsverify: error:")
+
+
+@pytest.mark.slow
+def test_full_default_campaign(tmp_path):
+    """The main job end to end, in a fresh process (compilation included)."""
+    import time
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--out", str(tmp_path / "report")],
+                       capture_output=True, text=True, timeout=900)
+    elapsed = time.monotonic() - t0
+    assert p.returncode in (0, 1), p.stderr
+    out = tmp_path / "report"
+    results = json.loads((out / "results.json").read_text())
+    assert len({r["case"] for r in results}) >= 5
+    assert (out / "figures" / "phase_diagram.png").is_file()
+    assert (p.returncode == 1) == any(r["verdict"] == "FAIL" for r in results)
+    assert elapsed < 120, f"default campaign took {elapsed:.0f} s"

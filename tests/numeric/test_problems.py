@@ -1,0 +1,272 @@
+"""Every problem's oracles against independent computations.
+
+* ``value`` against a slow, obviously-correct numpy formula written here;
+* ``grad`` against central finite differences of ``value``;
+* ``hess`` (exact) against central finite differences of ``grad``;
+* ``f_star`` / ``x_star``: the gradient vanishes at ``x_star``, the value there is
+  ``f_star``, and no sampled point goes below ``f_star``.
+
+Finite-difference tolerances. With step ``h = 1e-5 s`` (``s = max(1, ||x||_inf)``,
+so the step follows the point's scale far from the optimum), the central difference
+of a smooth function errs by ``h^2 |third derivative| / 6`` (truncation) plus about
+``eps |f| / h`` (rounding). For the polynomial, exponential and logistic terms used
+here both are below ``1e-9`` relative to the magnitude ``1 + max|g| + |f| / s``
+(resp. ``1 + max|H| + max|g| / s`` for the Hessian). The tolerance ``1e-6`` times
+that magnitude leaves three orders of margin and is still millions of times smaller
+than the error of any wrong derivative formula (which is of the order of the
+magnitude itself).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import logsumexp as sp_logsumexp
+
+from numeric.problems import REGISTRY
+
+# ---------------------------------------------------------------- instances
+
+SMALL = {
+    "quadratic": dict(n=4, cond=10.0, seed=1),
+    "power": dict(n=4, m=6, p=3.0, seed=2),
+    "power_1d": dict(nu=0.5),
+    "quartic": dict(n=4, m=7, lam=0.3, seed=3),
+    "logistic": dict(m=30, n=4, lam=0.01, seed=4),
+    "logistic_breast_cancer": dict(lam=1e-2),
+    "softmax": dict(m=25, d=3, K=3, lam=0.01, seed=5),
+    "softmax_wine": dict(lam=1e-2),
+    "logsumexp": dict(n=4, m=9, mu=0.7, seed=6),
+    "chebyshev_rosenbrock": dict(n=5, p=3.0),
+    "rosenbrock": dict(),
+    "rosenbrock_equations": dict(p=2.5),
+    "nesterov_chain": dict(n=5, L=2.0),
+    "cosh_sum": dict(n=4, m=8, spread=0.8, seed=7),
+    "polytope": dict(n=4, m=10, p=2.5, seed=8),
+}
+FD_NAMES = sorted(SMALL)  # softmax_digits (n = 640) is checked separately below
+
+
+def build(name):
+    return REGISTRY[name](**SMALL.get(name, {}))
+
+
+# ------------------------------------------------- slow reference values
+
+def ref_value(P, x):
+    """``f(x)`` from the documented formula, in plain numpy."""
+    A, b, c, ip, fp = P.data
+    name = P.name
+    if name == "quadratic":
+        return 0.5 * x @ A @ x - b @ x
+    if name in ("power", "power_1d"):
+        return np.linalg.norm(A @ x - b) ** fp[0] / fp[0]
+    if name == "quartic":
+        return 0.25 * np.sum((A @ x - b) ** 4) + 0.5 * fp[0] * x @ x - c @ x
+    if name.startswith("logistic"):
+        return np.mean(np.logaddexp(0.0, -b * (A @ x))) + 0.5 * fp[0] * x @ x
+    if name.startswith("softmax"):
+        K = int(ip[0])
+        W = x.reshape(A.shape[1], K)
+        loss = 0.0
+        for j in range(A.shape[0]):
+            z = A[j] @ W
+            loss += sp_logsumexp(z) - z[int(b[j])]
+        return loss / A.shape[0] + 0.5 * fp[0] * x @ x
+    if name == "logsumexp":
+        return fp[0] * sp_logsumexp((A @ x - b) / fp[0])
+    if name == "chebyshev_rosenbrock":
+        u = [(1 - x[0]) / 2] + [x[i] - 2 * x[i - 1] ** 2 + 1 for i in range(1, len(x))]
+        return np.linalg.norm(u) ** fp[0] / fp[0]
+    if name == "rosenbrock":
+        return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+    if name == "rosenbrock_equations":
+        return np.hypot(10 * (x[1] - x[0] ** 2), 1 - x[0]) ** fp[0] / fp[0]
+    if name == "nesterov_chain":
+        d = np.append(x[:-1] - x[1:], x[-1])
+        return fp[0] / 6 * np.sum(np.abs(d) ** 3) - x[0]
+    if name == "cosh_sum":
+        return np.mean(np.cosh(A @ x - b))
+    if name == "polytope":
+        return np.sum(np.maximum(A @ x - b, 0.0) ** fp[0]) / fp[0]
+    raise KeyError(name)
+
+
+def fd_grad(P, x):
+    s = max(1.0, np.max(np.abs(x)))
+    h = 1e-5 * s
+    g = np.empty(P.n)
+    for i in range(P.n):
+        e = np.zeros(P.n)
+        e[i] = h
+        g[i] = (P.value(x + e) - P.value(x - e)) / (2 * h)
+    return g, s
+
+
+def fd_hess(P, x):
+    s = max(1.0, np.max(np.abs(x)))
+    h = 1e-5 * s
+    H = np.empty((P.n, P.n))
+    for i in range(P.n):
+        e = np.zeros(P.n)
+        e[i] = h
+        H[:, i] = (P.grad(x + e) - P.grad(x - e)) / (2 * h)
+    return H, s
+
+
+def points(P, seed=0):
+    """A near-optimum point, the default start and a far point (10x the scale)."""
+    rng = np.random.default_rng(seed)
+    centre = P.x_star if P.x_star is not None else P.x0
+    return [centre + 0.1 * rng.standard_normal(P.n),
+            P.x0 + 0.01 * rng.standard_normal(P.n),
+            centre + 10.0 * rng.standard_normal(P.n)]
+
+
+# ------------------------------------------------------------ the checks
+
+@pytest.mark.parametrize("name", FD_NAMES)
+def test_value_matches_reference(name):
+    P = build(name)
+    for x in points(P, seed=11):
+        ref = ref_value(P, x)
+        assert P.value(x) == pytest.approx(ref, rel=1e-12, abs=1e-14)
+        f, g = P.value(x), P.grad(x)
+        assert f == pytest.approx(ref, rel=1e-12, abs=1e-14) and g.shape == (P.n,)
+
+
+@pytest.mark.parametrize("name", FD_NAMES)
+def test_gradient_matches_finite_differences(name):
+    P = build(name)
+    for x in points(P, seed=12):
+        g = P.grad(x)
+        g_fd, s = fd_grad(P, x)
+        mag = 1.0 + np.max(np.abs(g)) + abs(P.value(x)) / s
+        assert np.max(np.abs(g - g_fd)) <= 1e-6 * mag, (x, g, g_fd)
+
+
+@pytest.mark.parametrize("name", FD_NAMES)
+def test_hessian_matches_finite_differences(name):
+    P = build(name)
+    for x in points(P, seed=13):
+        H = P.hess(x)
+        assert H.shape == (P.n, P.n)
+        assert np.array_equal(H, H.T), "exact Hessian must be symmetric to the last bit"
+        H_fd, s = fd_hess(P, x)
+        mag = 1.0 + np.max(np.abs(H)) + np.max(np.abs(P.grad(x))) / s
+        assert np.max(np.abs(H - H_fd)) <= 1e-6 * mag, (x, H, H_fd)
+
+
+@pytest.mark.parametrize("name", [n for n in FD_NAMES if build(n).x_star is not None])
+def test_optimum_by_construction(name):
+    P = build(name)
+    x_star, f_star = P.x_star, P.f_star
+    assert f_star is not None and x_star.shape == (P.n,)
+    # value at x* equals f*, to rounding of the terms of f
+    assert P.value(x_star) == pytest.approx(f_star, rel=1e-10, abs=1e-12)
+    # gradient vanishes; its rounding error is ~ eps * ||H(x*)|| * ||x*||
+    H = P.hess(x_star)
+    scale = max(1.0, np.max(np.abs(H))) * max(1.0, np.max(np.abs(x_star)))
+    assert np.max(np.abs(P.grad(x_star))) <= 1e-10 * scale
+    # f* is a lower bound on sampled values, near and far
+    rng = np.random.default_rng(3)
+    for r in (1e-3, 1e-1, 1.0, 10.0):
+        for _ in range(5):
+            x = x_star + r * rng.standard_normal(P.n)
+            assert P.value(x) >= f_star - 1e-12 * (1 + abs(f_star))
+
+
+def test_convexity_flags():
+    convex = {n: build(n).convex for n in FD_NAMES}
+    assert not convex["chebyshev_rosenbrock"] and not convex["rosenbrock"]
+    assert not convex["rosenbrock_equations"]
+    for name, flag in convex.items():
+        if flag:  # convex problems have a PSD Hessian at sampled points
+            P = build(name)
+            for x in points(P, seed=14):
+                H = P.hess(x)
+                assert np.linalg.eigvalsh(H)[0] >= -1e-10 * max(1.0, np.max(np.abs(H)))
+
+
+def test_rosenbrock_is_classic_and_nonconvex_somewhere():
+    P = build("rosenbrock")
+    x = np.array([-1.2, 1.0])
+    assert P.value(x) == pytest.approx(24.2, rel=1e-14)
+    g = P.grad(x)
+    assert g == pytest.approx([-400 * -1.2 * (1.0 - 1.44) - 2 * 2.2, 200 * (1.0 - 1.44)], rel=1e-13)
+    assert np.linalg.eigvalsh(P.hess(np.array([0.0, 1.0])))[0] < 0
+
+
+def test_nesterov_chain_optimum_closed_form():
+    for n, L in ((1, 1.0), (4, 3.0)):
+        P = REGISTRY["nesterov_chain"](n=n, L=L)
+        r = np.sqrt(2 / L)
+        assert P.f_star == pytest.approx(-2 * n / 3 * r, rel=1e-15)
+        assert P.x_star == pytest.approx(r * np.arange(n, 0, -1), rel=1e-15)
+        # separability: f(x*) with d = r per link
+        assert ref_value(P, P.x_star) == pytest.approx(P.f_star, rel=1e-13)
+
+
+def test_logsumexp_construction_puts_optimum_at_origin():
+    P = build("logsumexp")
+    A, b, mu = P.data[0], P.data[1], P.data[4][0]
+    w0 = np.exp(-b / mu - sp_logsumexp(-b / mu))
+    assert np.abs(A.T @ w0).max() <= 1e-13 * np.abs(A).sum()
+    assert P.f_star == pytest.approx(ref_value(P, np.zeros(P.n)), abs=1e-14)
+
+
+def test_power_1d_is_the_holder_family():
+    for nu in (0.0, 0.3, 1.0):
+        P = REGISTRY["power_1d"](nu=nu)
+        for x in (-2.0, 0.7):
+            assert P.value(np.array([x])) == pytest.approx(abs(x) ** (2 + nu) / (2 + nu), rel=1e-14)
+            assert P.hess(np.array([x]))[0, 0] == pytest.approx((1 + nu) * abs(x) ** nu, rel=1e-13)
+        assert P.hess(np.zeros(1))[0, 0] == (1.0 if nu == 0 else 0.0)
+
+
+def test_power_with_given_data_uses_least_squares():
+    rng = np.random.default_rng(9)
+    A, b = rng.standard_normal((7, 3)), rng.standard_normal(7)
+    P = REGISTRY["power"](A=A, b=b, p=4.0)
+    x_ls = np.linalg.lstsq(A, b, rcond=None)[0]
+    assert P.x_star == pytest.approx(x_ls, rel=1e-12)
+    assert P.f_star == pytest.approx(np.linalg.norm(A @ x_ls - b) ** 4 / 4, rel=1e-12)
+    assert np.abs(P.grad(P.x_star)).max() <= 1e-10
+
+
+def test_softmax_digits_layout_and_directional_derivative():
+    P = REGISTRY["softmax_digits"](lam=1e-2)
+    A, y = P.data[0], P.data[1]
+    assert A.shape == (1797, 64) and P.n == 640 and int(P.data[3][0]) == 10
+    assert np.allclose(A.mean(axis=0), 0.0, atol=1e-12)
+    assert set(np.unique(y)) == set(range(10))
+    rng = np.random.default_rng(1)
+    x = 0.1 * rng.standard_normal(P.n)
+    assert P.value(x) == pytest.approx(ref_value(P, x), rel=1e-12)
+    # layout x[i*K + k] = W[i, k]: the gradient of the data loss is A^T (P - Y) / m
+    W = x.reshape(64, 10)
+    Z = A @ W
+    Pr = np.exp(Z - sp_logsumexp(Z, axis=1, keepdims=True))
+    Pr[np.arange(1797), y.astype(int)] -= 1.0
+    G = A.T @ Pr / 1797 + 1e-2 * W
+    assert P.grad(x) == pytest.approx(G.ravel(), rel=1e-10, abs=1e-13)
+    v = rng.standard_normal(P.n)
+    h = 1e-5
+    dd = (P.value(x + h * v) - P.value(x - h * v)) / (2 * h)
+    assert dd == pytest.approx(P.grad(x) @ v, rel=1e-6, abs=1e-6)
+
+
+def test_breast_cancer_labels_and_standardization():
+    P = build("logistic_breast_cancer")
+    A, y = P.data[0], P.data[1]
+    assert A.shape == (569, 30) and set(np.unique(y)) == {-1.0, 1.0}
+    assert np.allclose(A.mean(axis=0), 0.0, atol=1e-12) and np.allclose(A.std(axis=0), 1.0)
+    assert int(np.sum(y == 1.0)) == 357  # benign samples (target 1)
+
+
+def test_registry_builders_are_deterministic():
+    for name in FD_NAMES:
+        P1, P2 = build(name), build(name)
+        for a1, a2 in zip(P1.data, P2.data):
+            assert np.array_equal(a1, a2)
+        assert np.array_equal(P1.x0, P2.x0)
+        assert P1.value(P1.x0) == P2.value(P2.x0)
