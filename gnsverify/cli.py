@@ -101,10 +101,9 @@ def parse_box(text: str | None, n: int) -> list[tuple[float, float]] | None:
 
 def _budget_names() -> tuple[str, ...]:
     try:
-        from gnsverify import verify as V
+        from gnsverify.verify import BUDGETS as b
     except ImportError:
         return ()
-    b = getattr(V, "BUDGETS", None)
     return tuple(b) if b else ()
 
 
@@ -162,7 +161,7 @@ def _progress(args) -> Progress:
 # -- verify ---------------------------------------------------------------------------
 
 def cmd_verify(args) -> int:
-    from gnsverify import verify as V
+    from gnsverify.verify import campaign
     eps = parse_eps(args.eps)
     budget = check_budget(args.budget)
     out = check_target_dir(args.out)
@@ -173,7 +172,7 @@ def cmd_verify(args) -> int:
     if budget is not None:
         kwargs["budget"] = budget
     with _progress(args) as progress, atomic_dir(out) as tmp:
-        reports = V.campaign(cases, progress=progress, **kwargs)
+        reports = campaign(cases, progress=progress, **kwargs)
         phase = None
         if with_phase:
             from gnsverify.phase_experiment import phase_experiment

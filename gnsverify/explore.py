@@ -281,7 +281,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
     # verify
     reports = []
     if verify_claims and path == "compiled":
-        from gnsverify import verify as V
+        from gnsverify.verify import verify
         for c in claims:
             if "claim" not in c:
                 continue
@@ -292,7 +292,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
                 kw["eps"] = eps
             if budget:
                 kw["budget"] = budget
-            reports.append(V.verify(case, **kw))
+            reports.append(verify(case, **kw))
     result["reports"] = reports
     from gnsverify import report as rep
     recs = rep.records(reports)

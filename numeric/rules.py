@@ -90,11 +90,15 @@ def perturbation_matrix(n: int, seed: int, psd: bool) -> np.ndarray:
 
 
 def make_rule(name: str, n: int | None = None, *, C1: float = 0.0, C2: float = 0.0,
-              beta: float = 0.0, seed: int = 0) -> HessianRule:
+              beta: float = 0.0, seed: int = 0, B=None) -> HessianRule:
     """Build a validated :class:`HessianRule` by name.
 
     The perturbation rules need ``n`` and use ``||E(x)|| = C1 + C2 ||g(x)||_*^(1-beta)``
-    with ``C1, C2 >= 0`` and ``beta`` in ``[0, 1]``.
+    with ``C1, C2 >= 0`` and ``beta`` in ``[0, 1]``. The norm of ``E`` is the operator
+    norm from primal to dual, ``||E|| = ||L^-1 E L^-T||_2`` for the metric
+    ``B = L L^T``: with a metric ``B`` (dense SPD, ``None`` = identity) the stored
+    matrix is ``L E0 L^T`` (``E0`` of :func:`perturbation_matrix`), whose norm in that
+    sense is exactly 1 and which is PSD whenever ``E0`` is.
     """
     if name not in RULE_CODES:
         raise ValueError(f"rule must be one of {sorted(RULE_CODES)}, got {name!r}.")
@@ -110,5 +114,10 @@ def make_rule(name: str, n: int | None = None, *, C1: float = 0.0, C2: float = 0
         if int(seed) != seed or seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {seed!r}.")
         E0 = perturbation_matrix(int(n), seed, psd=(code == PERTURBED_PSD))
+        if B is not None:
+            from numeric.metric import make_metric
+            L = make_metric(B, int(n)).L
+            E0 = L @ E0 @ L.T
+            E0 = np.ascontiguousarray(0.5 * (E0 + E0.T))
         return HessianRule(name, code, np.array([C1, C2, beta], dtype=np.float64), E0)
     return HessianRule(name, code)

@@ -232,7 +232,7 @@ def weighted_gauss_newton_lse(mu, G) -> ErrorModel:
 #: The named inequalities of docs/theory.md section 4 (name -> statement).
 INEQUALITIES = {
     "error_model": "||hess f(x) - H(x)|| <= C1 + C2 ||g(x)||_*^(1-beta)",
-    "harmonic_mean": "1/gamma_H >= ... : 1/pi_H = 1/pi + 1/gamma_12 when the class bound covers the steps of O(H)",
+    "harmonic_mean": "gamma_H(x) >= (1/pi(t) + 1/gamma_12)^(-1), gamma_12 = t/||E||, when the class bound covers the steps of O(H)",
     "region_relaxation": "on O of H with ||h|| <= gamma_12: <hess f h, h> <= 2 ||g||_* ||h||; 1/pi_H(t) = 2/pi(2t) + 1/gamma_12",
     "fisher_logistic_gap": "hess f - H = (1/m) sum p_j (1 - 2 p_j) a_j a_j^T, |p(1-2p)| <= p <= l_j",
     "fisher_softmax_gap": "||Cov(p_j) - c_j c_j^T|| <= 2 q_j <= 2 l_j",

@@ -15,11 +15,17 @@ constant                               ``q(x)`` (``n = 1`` | ``n > 1``)
 ``L0``   given ``L1`` (``(L0,L1)``)    ``|f''| - L1 |f'|`` | ``||H||_F - L1 ||grad f||``
 =====================================  =====================================================
 
+``L_2`` and ``L_3`` are suprema of derivative norms by the **`mean value`**
+inequality on the convex box (``||H(x) - H(y)|| <= sup ||D^3 f|| ||x - y||``);
+for ``n > 1`` the **`frobenius bound`** ``||T||_op <= ||T||_F`` is certified and
+the operator norm itself is only sampled (``lower``).
+
 Each function returns a :class:`ConstantResult`. ``how`` says what ``value`` is:
 
 * ``"closed form"``: the exact supremum (1-D, rational-function quantity: the
   maximum over the endpoints, the real roots of the derivative of each smooth
-  piece and the kinks of ``|.|``, all found exactly); ``lower == upper == value``.
+  piece and the kinks of ``|.|``, all found exactly); ``lower == upper == value``
+  (up to outward rounding of the exact value to floats).
 * ``"certified"``: ``value == upper`` is a proven upper bound on the constant
   (interval branch and bound, :func:`theory.interval.certified_max`), ``lower`` a
   sampled lower estimate *of the constant itself*.
@@ -239,7 +245,7 @@ def _frobenius(fun: SymbolicFunction, order: int) -> sp.Expr:
     """``||D^order f(x)||_F`` as a sympy expression (each symmetric entry counted
     with its number of index permutations): ``||T||_op <= ||T||_F`` (**`frobenius bound`**)."""
     terms = []
-    for idx, e in fun._derivatives(order).items():
+    for idx, e in fun.derivatives(order, tidy=True).items():
         mult = len(set(itertools.permutations(idx)))
         terms.append(mult * e ** 2)
     return sp.sqrt(sp.Add(*terms))
@@ -260,14 +266,14 @@ def _derivative_norm_constant(fun, box, order: int, name: str, opts) -> Constant
     fun = _check_fun(fun)
     opts = _options(opts)
     if fun.n == 1:
-        q = sp.Abs(fun.derivative((0,) * order))
+        q = sp.Abs(fun.derivative((0,) * order, tidy=True))
         how, up, low, xm, det = _sup(fun, box, q, opts)
         return _result(name, how, up, low, det)
     how, up, low, xm, det = _sup(fun, box, _frobenius(fun, order), opts)
     if order == 3:
         tensor_at = fun.numpy_functions()["third"]
     else:
-        derivs = fun._derivatives(order)
+        derivs = fun.derivatives(order)
         fns = {k: vectorized(e, fun.x) for k, e in derivs.items()}
 
         def tensor_at(x):
@@ -309,7 +315,7 @@ def hessian_variation_constant(fun: SymbolicFunction, box, **opts) -> ConstantRe
     fun = _check_fun(fun)
     opts = _options(opts)
     widths, hows, lows, argmaxes = {}, [], {}, []
-    for idx, e in fun._derivatives(2).items():
+    for idx, e in fun.derivatives(2, tidy=True).items():
         h1, up1, lo1, x1, _ = _sup(fun, box, e, opts)
         h2, up2, lo2, x2, _ = _sup(fun, box, -e, opts)
         widths[idx] = _add_up(up1, up2)
@@ -426,7 +432,7 @@ def qsc_constant(fun: SymbolicFunction, box, **opts) -> ConstantResult:
             ratio = simpler if sp.count_ops(simpler) <= sp.count_ops(ratio) else ratio
         how, up, low, xm, det = _sup(fun, box, sp.Abs(ratio), opts)
         return _result("Q", how, up, low, det)
-    H = fun.hessian
+    H = sp.Matrix(fun.n, fun.n, lambda i, j: fun.derivative((i, j), tidy=True))
     F = _frobenius(fun, 3)
     gersh = [H[i, i] - sp.Add(*[sp.Abs(H[i, j]) for j in range(fun.n) if j != i]) for i in range(fun.n)]
     gvals = np.array([vectorized(g, fun.x)(pts) for g in gersh])
@@ -473,11 +479,11 @@ def l0_constant(fun: SymbolicFunction, box, L1: float, **opts) -> ConstantResult
         raise ValueError(f"L1 must be a finite number >= 0, got {L1!r}.")
     L1e = sp.Rational(repr(L1f))
     if fun.n == 1:
-        q = sp.Abs(fun.derivative((0, 0))) - L1e * sp.Abs(fun.derivative((0,)))
+        q = sp.Abs(fun.derivative((0, 0), tidy=True)) - L1e * sp.Abs(fun.derivative((0,), tidy=True))
         how, up, low, xm, det = _sup(fun, box, q, opts)
         res = _result("L0", how, up, low, det)
     else:
-        q = _frobenius(fun, 2) - L1e * sp.sqrt(sp.Add(*[e ** 2 for e in fun._derivatives(1).values()]))
+        q = _frobenius(fun, 2) - L1e * sp.sqrt(sp.Add(*[e ** 2 for e in fun.derivatives(1, tidy=True).values()]))
         how, up, low, xm, det = _sup(fun, box, q, opts)
         funcs = fun.numpy_functions()
         true_low = _sampled(fun, box, opts, lambda p: float(np.linalg.norm(funcs["hess"](p), 2))

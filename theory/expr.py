@@ -102,7 +102,7 @@ def _unique_indices(n: int, order: int):
     return list(itertools.combinations_with_replacement(range(n), order))
 
 
-def tidy(e: sp.Expr, max_ops: int = 300) -> sp.Expr:
+def enclosure_form(e: sp.Expr, max_ops: int = 300) -> sp.Expr:
     """``e`` over a common denominator with factored numerator and denominator,
     when that is not longer: fewer repeated occurrences of a variable make
     interval enclosures much tighter (same function, exact rewriting)."""
@@ -219,15 +219,27 @@ class SymbolicFunction:
         """The (real) coordinate symbols the derivative expressions are written in."""
         return tuple(self._x)
 
-    def derivative(self, index) -> sp.Expr:
+    def derivative(self, index, tidy: bool = False) -> sp.Expr:
         """``d^k f / dx_{i_1} ... dx_{i_k}`` for a multi-index ``(i_1, ..., i_k)``."""
-        return self._derivatives(len(index))[tuple(sorted(index))]
+        return self.derivatives(len(index), tidy)[tuple(sorted(index))]
 
-    def _derivatives(self, order: int) -> dict:
+    def derivatives(self, order: int, tidy: bool = False) -> dict:
+        """``{(i_1 <= ... <= i_k): d^k f / dx_{i_1} ... dx_{i_k}}`` for ``k = order``.
+
+        ``tidy=True`` gives the same functions in the form of :func:`enclosure_form` (for
+        interval enclosures); the plain form is the one the generated code uses.
+        """
+        if not isinstance(order, int) or order < 0:
+            raise ValueError(f"order must be an integer >= 0, got {order!r}.")
+        if tidy:
+            tidied = self.__dict__.setdefault("_tcache", {})
+            if order not in tidied:
+                tidied[order] = {k: enclosure_form(e) for k, e in self.derivatives(order).items()}
+            return tidied[order]
         cache = self.__dict__.setdefault("_dcache", {0: {(): self.expr}})
         if order not in cache:
-            lower = self._derivatives(order - 1)
-            cache[order] = {idx: tidy(sp.diff(lower[idx[:-1]], self._x[idx[-1]]))
+            lower = self.derivatives(order - 1)
+            cache[order] = {idx: sp.diff(lower[idx[:-1]], self._x[idx[-1]])
                             for idx in _unique_indices(self.n, order)}
         return cache[order]
 
@@ -235,7 +247,7 @@ class SymbolicFunction:
         """The symmetric derivative tensor of the given order as an object array
         (order 0: ``f``; 1: gradient; 2: Hessian; 3: ``D^3 f``; 4: ``D^4 f``)."""
         out = np.empty((self.n,) * order, dtype=object)
-        for idx, e in self._derivatives(order).items():
+        for idx, e in self.derivatives(order).items():
             for perm in set(itertools.permutations(idx)):
                 out[perm] = e
         return out
@@ -268,7 +280,7 @@ class SymbolicFunction:
 
     def _function_source(self, name: str, order: int, printer) -> list[str]:
         coords = sp.symbols(f"_v0:{self.n}", real=True)
-        ders = self._derivatives(order)
+        ders = self.derivatives(order)
         keys = list(ders)
         exprs = [ders[k].xreplace(dict(zip(self._x, coords))) for k in keys]
         repl, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"))

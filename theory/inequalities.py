@@ -98,11 +98,14 @@ class Inequality:
         return "guaranteed" if rule in self.guaranteed_for else self.kind
 
     def applies_to(self, rule: str, psd: bool, convex: bool) -> bool:
-        """Whether the inequality is stated for this rule and these structural facts."""
+        """Whether the inequality is stated for this rule and these structural facts.
+
+        The ``psd`` requirement is waived under the rules in ``guaranteed_for``: the
+        adaptive search enforces ``acceptance`` (hence ``descent``) for any ``H``."""
         if rule not in RULES:
             raise ValueError(f"rule must be one of {RULES}, got {rule!r}.")
-        return (rule in self.rules and (psd or "psd" not in self.requires)
-                and (convex or "convex" not in self.requires))
+        psd_ok = psd or "psd" not in self.requires or rule in self.guaranteed_for
+        return rule in self.rules and psd_ok and (convex or "convex" not in self.requires)
 
     def latex(self) -> str:
         return sp.latex(self.relation)
@@ -235,18 +238,27 @@ def _arrays(names, values):
     return [np.asarray(values[n], dtype=np.float64) for n in names]
 
 
-def applies_mask(ineq: Inequality, values: dict) -> np.ndarray:
-    """Boolean array: where the ``when`` condition of ``ineq`` holds."""
+def applies_mask(ineq: Inequality, values: dict, rule: str | None = None) -> np.ndarray:
+    """Boolean array: where the ``when`` condition of ``ineq`` holds.
+
+    For ``rule = "theory"`` the condition ``gamma_k <= pi_k`` (:data:`WITHIN_CLAIM`) holds
+    by definition of the rule (``gamma_is_pi``), so it is not re-evaluated: a last-bit
+    difference between the run's ``gamma_k`` and the checker's ``pi_k`` must not switch
+    Lemma 1 off.
+    """
+    if rule is not None and rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES} or None, got {rule!r}.")
     names, f, w = _compiled(ineq)
     args = _arrays(names, values)
     shape = np.broadcast_shapes(*[a.shape for a in args]) if args else ()
-    if w is None:
+    if w is None or (rule == "theory" and ineq.when == WITHIN_CLAIM):
         return np.ones(shape, dtype=bool)
     with np.errstate(all="ignore"):
         return np.broadcast_to(np.asarray(w(*args), dtype=bool), shape).copy()
 
 
-def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when: bool = True):
+def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when: bool = True,
+             rule: str | None = None):
     """Evaluate ``ineq`` elementwise on trace arrays: ``(holds, lhs, rhs)``.
 
     With ``s = slack * (sum of |additive terms| of both sides)``, a relation
@@ -254,7 +266,8 @@ def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when:
     ``==``: ``|lhs - rhs| <= s``; strict relations use the same test with a strict
     comparison). Where a side is not finite the plain comparison is used; NaN never
     holds. With ``respect_when`` the entries outside the ``when`` condition hold
-    vacuously. ``slack`` is the only rounding allowance, and ``slack = 0`` is exact.
+    vacuously (``rule`` as in :func:`applies_mask`). ``slack`` is the only rounding
+    allowance, and ``slack = 0`` is exact.
     """
     if not (np.isfinite(slack) and slack >= 0):
         raise ValueError(f"slack must be a finite number >= 0, got {slack!r}.")
@@ -282,5 +295,5 @@ def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when:
             raise ValueError(f"unsupported relation {op!r} in {ineq.name!r}.")
     holds = holds & ~(np.isnan(lhs) | np.isnan(rhs))
     if respect_when:
-        holds = holds | ~applies_mask(ineq, values)
+        holds = holds | ~applies_mask(ineq, values, rule)
     return holds, lhs, rhs

@@ -34,6 +34,11 @@ PHASE_SMOOTHNESS = "smoothness dominates"
 PHASE_APPROXIMATION = "approximation dominates"
 
 
+def exact_float(x: float) -> sp.Rational:
+    """The rational with the same shortest decimal representation as ``x`` (``0.1 -> 1/10``)."""
+    return sp.Rational(repr(float(x)))
+
+
 def _is_numeric(x) -> bool:
     return not getattr(sp.sympify(x), "free_symbols", set())
 
@@ -41,8 +46,7 @@ def _is_numeric(x) -> bool:
 def _check_range(name: str, value, lo: float, hi: float | None) -> sp.Expr:
     """Sympify ``value``; if it is numeric, require ``lo <= value <= hi`` and finite."""
     try:
-        ex = sp.nsimplify(value, rational=True) if isinstance(value, float) and math.isfinite(value) \
-            else sp.sympify(value)
+        ex = exact_float(value) if isinstance(value, float) and math.isfinite(value) else sp.sympify(value)
     except (sp.SympifyError, TypeError) as exc:  # pragma: no cover - defensive
         raise ValueError(f"{name} must be a real number, got {value!r}.") from exc
     if _is_numeric(ex):
@@ -166,11 +170,13 @@ def simplify(bound: ClassBound) -> ClassBound:
     for m in bound.monomials:
         if _is_zero(m.M):
             continue
-        key = sp.nsimplify(m.alpha) if _is_numeric(m.alpha) else sp.sympify(m.alpha)
+        a_ex = sp.sympify(m.alpha)
+        key = exact_float(float(a_ex)) if isinstance(a_ex, sp.Float) else a_ex
         if key in merged:
             a, M, src = merged[key]
             srcs = src.split("+")
-            merged[key] = (a, sp.simplify(M + m.M),
+            total = M + m.M
+            merged[key] = (a, total if _is_numeric(total) else sp.simplify(total),
                            src if m.source in srcs else src + "+" + m.source)
         else:
             merged[key] = (m.alpha, m.M, m.source)

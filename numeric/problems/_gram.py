@@ -2,8 +2,8 @@
 
 * :func:`weighted_gram` forms ``A^T diag(w) A`` with one BLAS matrix product,
   skipping the rows whose weight is exactly zero (LogSumExp flushes tiny softmax
-  weights to zero precisely so that they are skipped here; subnormal weights
-  inside a BLAS product are very slow on common CPUs).
+  weights to zero so that they are skipped here; subnormal operands can slow a
+  BLAS product down on some CPUs).
 * :func:`lowrank_dense` turns the diagonal-plus-low-rank form
   ``H = diag(d) + U^T diag(w) U`` into a dense matrix.
 """

@@ -5,7 +5,8 @@ With ``J`` the Jacobian of ``u`` and ``nu = ||u||``:
     grad f = nu^(p-2) J^T u
     hess f = nu^(p-2) J^T J + (p-2) nu^(p-4) (J^T u)(J^T u)^T + nu^(p-2) sum_i u_i hess u_i
 
-Gauss-Newton keeps the first two terms (exact when ``u`` is affine); the Fisher
+Gauss-Newton keeps the first two terms (exact when ``u`` is affine; the dropped
+term is ``gauss_newton_gap``); the Fisher
 term is the rank-one part ``(p-2) nu^(p-4) (J^T u)(J^T u)^T`` alone (zero for
 ``p = 2``). The rank-one term is evaluated as ``(p-2) nu^(p-2) v v^T`` with
 ``v = J^T u / nu`` so that it stays finite as ``u -> 0``; at ``u = 0`` it is zero

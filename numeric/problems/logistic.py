@@ -11,7 +11,8 @@ With rows ``a_j`` of ``A`` (``m x n``), labels ``y_j in {-1, +1}`` and margins
 
 ``l_j`` is the data loss of sample ``j`` alone; the regularizer enters the Fisher
 rule through its exact Hessian ``lam I``. Hence
-``hess - Fisher = (1/m) sum_j sigma(-z_j) (sigma(z_j) - sigma(-z_j)) a_j a_j^T``.
+``hess - Fisher = (1/m) sum_j sigma(-z_j) (sigma(z_j) - sigma(-z_j)) a_j a_j^T``
+(``fisher_logistic_gap`` in the derivations, with ``p_j = sigma(-z_j)``).
 No intercept is modelled (append a column of ones to ``A`` for one).
 
 Data layout: ``A`` (``m x n``), ``b = y`` (``+-1`` as floats), ``fp = [lam]``.

@@ -5,12 +5,15 @@ With ``w = softmax((Ax - b) / mu)``:
     grad f = A^T w,    hess f = (1/mu) (A^T diag(w) A - g g^T).
 
 Weighted Gauss-Newton drops ``-(1/mu) g g^T``: ``H = (1/mu) A^T diag(w) A``, an
-error of spectral norm ``||g||^2 / mu``.
+error of spectral norm ``||g||^2 / mu`` (``lse_gap``).
 
 Numerics: the softmax is computed after subtracting the largest score, and weights
 below ``1e-300`` are flushed to exactly zero (:data:`FLUSH`). Their contribution is
-far below rounding, and subnormal weights made the Hessian product about five times
-slower; zero weights are skipped altogether by the weighted Gram product.
+far below rounding (at most ``m 1e-300 max_j ||a_j||^2 / mu`` in ``H``); subnormal
+weights can make the BLAS product several times slower on some CPUs (a fivefold
+slowdown of this Hessian has been reported), and zero weights are skipped
+altogether by the weighted Gram product, which pays off far from the optimum where
+most weights underflow.
 
 Optimum at the origin by construction: draw ``A0`` and positive weights ``w0``
 (``sum w0 = 1``), take ``A = A0 - 1 abar^T`` with ``abar = A0^T w0`` (so

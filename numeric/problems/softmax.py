@@ -10,7 +10,9 @@ With scores ``Z = A W``, probabilities ``P_j = softmax(Z_j)`` and one-hot ``Y``:
     Fisher: (1/m) sum_j grad l_j grad l_j^T + lam I,  grad l_j = vec(a_j (P_j - Y_j)^T)
 
 ``l_j`` is the data loss of sample ``j`` alone; the regularizer enters the Fisher
-rule through its exact Hessian ``lam I``. The model has no intercept.
+rule through its exact Hessian ``lam I`` (``fisher_softmax_gap`` bounds the
+difference). Column ``k`` of ``W`` is the weight vector of class ``k``. The model has
+no intercept.
 
 Data layout: ``A`` (``m x d``), ``b = y`` (class indices as floats), ``ip = [K]``,
 ``fp = [lam]``.

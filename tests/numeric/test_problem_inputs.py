@@ -110,6 +110,8 @@ def test_logsumexp_data_rejects_bad_input(kwargs, param):
     (dict(name="perturbed", n=3, beta=1.5), "beta"),
     (dict(name="perturbed", n=3, beta=NAN), "beta"),
     (dict(name="perturbed", n=3, seed=-1), "seed"),
+    (dict(name="perturbed", n=2, B=-np.eye(2)), "B"),
+    (dict(name="perturbed_psd", n=2, B=np.eye(3)), "B"),
 ])
 def test_make_rule_rejects_bad_input(kwargs, param):
     name = kwargs.pop("name")

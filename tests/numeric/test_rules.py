@@ -72,7 +72,7 @@ def test_gauss_newton_and_fisher_term_formulas(name, over):
         gn = nu ** (p - 2) * J.T @ J + fisher_term
         close(P.hess(x, "gauss_newton"), gn)
         close(P.hess(x, "fisher_term"), fisher_term)
-        # what Gauss-Newton drops: ||u||^(p-2) sum_i u_i hess u_i
+        # `gauss_newton_gap`: what Gauss-Newton drops is ||u||^(p-2) sum_i u_i hess u_i
         close(P.hess(x, "exact") - P.hess(x, "gauss_newton"), nu ** (p - 2) * S,
               rtol=1e-11 * max(1.0, np.abs(gn).max()) / max(1.0, np.abs(nu ** (p - 2) * S).max()))
 
@@ -105,8 +105,8 @@ def test_weighted_gauss_newton_logsumexp():
         g = A.T @ w
         wgn = (A.T * w) @ A / mu
         close(P.hess(x, "weighted_gn"), wgn)
+        # `lse_gap`: hess f - H = -(1/mu) g g^T, of spectral norm ||g||^2 / mu
         close(P.hess(x, "exact") - P.hess(x, "weighted_gn"), -np.outer(g, g) / mu)
-        # the dropped term has spectral norm ||g||^2 / mu
         E = P.hess(x, "exact") - P.hess(x, "weighted_gn")
         assert np.linalg.norm(E, 2) == pytest.approx(g @ g / mu, rel=1e-10)
 
@@ -137,7 +137,7 @@ def test_logistic_fisher_and_its_error():
         close(P.hess(x, "fisher"), fisher)
         # the per-sample gradients average to the gradient of the data loss
         close(np.mean(grads, axis=0) + lam * x, P.grad(x), rtol=1e-12)
-        z = y * (A @ x)
+        z = y * (A @ x)   # `fisher_logistic_gap`: hess f - H = (1/m) sum_j p_j (1 - 2 p_j) a_j a_j^T
         err = (A.T * (expit(-z) * (expit(z) - expit(-z)))) @ A / m
         close(P.hess(x, "exact") - P.hess(x, "fisher"), err)
 
@@ -274,3 +274,22 @@ def test_unknown_and_mismatched_rules_are_rejected():
         build("power").rule("fisher")
     with pytest.raises(ValueError, match="rule must be one of"):
         build("softmax").rule("weighted_gn")
+
+
+def test_perturbation_norm_in_a_metric():
+    """With ``B = L L^T`` the primal-to-dual norm ``||L^-1 E L^-T||_2`` is the chosen size."""
+    P = build("logistic")
+    rng = np.random.default_rng(10)
+    M = rng.standard_normal((P.n, P.n))
+    B = M @ M.T + P.n * np.eye(P.n)
+    L = np.linalg.cholesky(B)
+    for rule in ("perturbed", "perturbed_psd"):
+        r = make_rule(rule, P.n, C1=0.3, C2=1.5, beta=0.4, seed=2, B=B)
+        x = P.x0 + rng.standard_normal(P.n)
+        g = P.grad(x)
+        gdual = np.sqrt(g @ np.linalg.solve(B, g))
+        E = oracles.hess(P.kind, P.data, r.code, r.data, x, g, gdual) - P.hess(x)
+        En = np.linalg.solve(L, np.linalg.solve(L, E.T).T)
+        assert np.linalg.norm(En, 2) == pytest.approx(0.3 + 1.5 * gdual ** 0.6, rel=1e-9)
+        if rule == "perturbed_psd":
+            assert np.linalg.eigvalsh(En)[0] >= -1e-12

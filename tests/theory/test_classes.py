@@ -222,7 +222,7 @@ BAD = [
     ("holder_third", {"nu": 2}, "nu"), ("holder_third", {"L_3nu": float("inf")}, "L_3nu"),
     ("first_order", {"L": -2}, "L"), ("qsc", {"Q": -1}, "Q"), ("l0l1", {"L0": -1}, "L0"),
     ("l0l1", {"L1": -1}, "L1"), ("generalized_self_concordant", {"nu": 1.5}, "nu"),
-    ("generalized_self_concordant", {"M_f": -1}, "M_f"), ("lipschitz_hessian", {"L2": -1}, "L_nu"),
+    ("generalized_self_concordant", {"M_f": -1}, "M_f"), ("lipschitz_hessian", {"L2": -1}, "L2"), ("bounded_hessian_variation", {"L0": -3}, "L0"),
     ("qsc", {"R": 1}, "R"), ("no_such_class", {}, "name"),
 ]
 
@@ -242,3 +242,42 @@ def test_derivation_names_are_documented():
     assert "gns_worst_radius" in DERIVATION_STEPS and "qsc_root" in DERIVATION_STEPS
     for name in DERIVATION_STEPS:
         assert f"**`{name}`**" in section, name
+
+
+def _logistic_2d(seed):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((5, 2))
+
+    def grad(X):      # X: (k, 2) -> (k, 2); f(x) = (1/m) sum softplus(<a_j, x>)
+        return sigmoid(X @ A.T) @ A / len(A)
+
+    def hess(x):
+        s = sigmoid(A @ x)
+        return (A.T * (s * (1 - s))) @ A / len(A)
+
+    return A, grad, hess
+
+
+def worst_ratio_2d(grad, H, x, gamma, n_dir=360, n_rad=120):
+    """max over a polar grid of h in Ball(gamma) ∩ O(x, g) of ||r_x(h)|| / (||g|| ||h|| / gamma)."""
+    th = np.linspace(0, 2 * np.pi, n_dir, endpoint=False)
+    dirs = np.stack([np.cos(th), np.sin(th)], axis=1)
+    rad = np.concatenate([np.linspace(gamma / n_rad, gamma, n_rad), np.geomspace(1e-3 * gamma, gamma, 30)])
+    h = (dirs[:, None, :] * rad[None, :, None]).reshape(-1, 2)
+    g = grad(x[None, :])[0]
+    h = h[np.einsum("ij,jk,ik->i", h, H, h) + h @ g <= 0]
+    gxh = grad(x + h)
+    r = gxh - g - h @ H
+    slack = _ULPS * (np.linalg.norm(gxh, axis=1) + np.linalg.norm(g) + np.linalg.norm(h @ H, axis=1))
+    return float(np.max((np.linalg.norm(r, axis=1) - slack) / (np.linalg.norm(g) * np.linalg.norm(h, axis=1) / gamma)))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_qsc_logistic_2d(seed):
+    # D^3 f[u,h,h] = (1/m) sum s'''(<a,x>) <a,u><a,h>^2 and |s'''| <= s'': Q = max ||a_j||
+    A, grad, hess = _logistic_2d(seed)
+    cls = QuasiSelfConcordant(Q=np.max(np.linalg.norm(A, axis=1)))
+    pts = np.random.default_rng(seed + 10).standard_normal((25, 2)) * 3
+    gam = float(cls.bound().pi(1.0))          # alpha = 0: pi does not depend on t
+    assert max(worst_ratio_2d(grad, hess(x), x, gam) for x in pts) <= 1.0
+    assert max(worst_ratio_2d(grad, hess(x), x, 4 * gam) for x in pts) > 1.0

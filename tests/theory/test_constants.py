@@ -231,7 +231,6 @@ def test_certified_bound_is_never_below_a_sample(expr, box, order):
     q = sp.diff(expr, X, order)
     res = certified_max(q, [X], box, rtol=1e-3, max_boxes=60, samples=16)
     assert is_sound(res.upper, q, [X], box)
-    assert res.gap == res.upper - res.lower
     if res.status == "converged":
         assert res.gap <= max(1e-12, 1e-3 * abs(res.lower))
 

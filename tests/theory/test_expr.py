@@ -132,3 +132,18 @@ def test_numpy_functions_check_the_point_shape():
 def test_source_kind_is_checked():
     with pytest.raises(ValueError, match="kind must be 'numba' or 'numpy'"):
         SymbolicFunction(x ** 2, x).source("c")
+
+
+def test_vector_of_symbols_and_tidy_form():
+    xs = sp.symbols("x0:3")
+    f = SymbolicFunction(xs[0] ** 2 * xs[2] + sp.exp(xs[1]), sp.Matrix(xs))
+    assert f.n == 3 and f.variables == xs
+    H = f.hessian
+    assert H[0, 2] == 2 * f.x[0] and H[1, 1] == sp.exp(f.x[1]) and H[0, 1] == 0
+    g = SymbolicFunction.parse("log(1+exp(x))", "x")
+    plain, tidy = g.derivative((0,) * 4), g.derivative((0,) * 4, tidy=True)
+    assert plain != tidy
+    t = sp.Rational(3, 7)
+    assert sp.N(plain.subs(g.x[0], t) - tidy.subs(g.x[0], t), 50) == pytest.approx(0, abs=1e-45)
+    with pytest.raises(ValueError, match="order must be an integer >= 0"):
+        g.derivatives(-1)

@@ -31,6 +31,8 @@ def test_applicability_and_kinds():
     assert acc.kind_for("theory") == "claimed"
     assert not acc.applies_to("theory", psd=False, convex=False)    # Lemma 1 needs PSD H
     assert acc.applies_to("adaptive", psd=True, convex=False)
+    assert acc.applies_to("adaptive", psd=False, convex=False)      # enforced by the search
+    assert not I.get("step_bound").applies_to("adaptive", psd=False, convex=False)
     assert not I.get("gap_by_gradient").applies_to("adaptive", psd=True, convex=False)
     assert not I.get("gamma_is_pi").applies_to("adaptive", psd=True, convex=True)
     names = {i.name for i in I.applicable("adaptive", psd=True, convex=True, scope="rejected_trial")}
@@ -66,6 +68,12 @@ def test_when_condition_and_nan():
     assert I.applies_mask(gg, v).tolist() == [False, True, True]
     holds_all, _, _ = I.evaluate(gg, v, respect_when=False)
     assert holds_all.tolist() == [False, False, False]
+    # theory step: gamma_k = pi_k by definition, so Lemma 1 applies on every step
+    # even if gamma_k exceeds pi_k in the last bit
+    holds, _, _ = I.evaluate(gg, v, rule="theory")
+    assert holds.tolist() == [False, False, False]
+    with pytest.raises(ValueError, match="rule"):
+        I.applies_mask(gg, v, rule="newton")
 
 
 def test_rejection_certificate_and_search_floor():

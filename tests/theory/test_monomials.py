@@ -4,6 +4,8 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from theory.monomials import (PHASE_APPROXIMATION, PHASE_SMOOTHNESS, ClassBound, Monomial, class_exponent,
                               combine, dominant, phase, simplify, t)
@@ -102,3 +104,17 @@ def test_subs():
     L = sp.Symbol("L", positive=True)
     b = cb((sp.Rational(1, 2), sp.sqrt(L / 2), "smoothness")).subs({L: 8})
     assert b.monomials[0].M == 2
+
+
+_mon = st.tuples(st.sampled_from([0, sp.Rational(1, 3), sp.Rational(1, 2), 1]),
+                 st.floats(0, 10, allow_nan=False), st.sampled_from(["smoothness", "approximation:C2"]))
+
+
+@given(st.lists(_mon, max_size=4), st.lists(_mon, max_size=4), st.floats(1e-4, 1e4))
+def test_combine_property(a_terms, b_terms, tv):
+    a, b = cb(*a_terms), cb(*b_terms)
+    c = combine(a, b)
+    inv = lambda bd: 0.0 if np.isinf(bd.pi(tv)) else 1.0 / float(bd.pi(tv))
+    assert math.isclose(inv(c), inv(a) + inv(b), rel_tol=1e-12, abs_tol=1e-300)
+    assert math.isclose(inv(combine(b, a)), inv(c), rel_tol=1e-12, abs_tol=1e-300)
+    assert len({m.alpha for m in c.monomials}) == len(c.monomials)     # exponents merged

@@ -2,7 +2,8 @@
 per-step inequalities a proof uses must satisfy the theorem's conclusion.
 
 Sequences are built step by step: a control chooses the gradient ratio
-``r = g_{k+1}/g_k`` (sharp, mild, up, or "hug": keep ``g`` just above ``eps``), and
+``r = g_{k+1}/g_k`` (sharp, mild, up, or "hug": keep ``g`` just above ``eps``; for
+the adaptive search also lag iterations, ``gamma_k < pi_k/2`` with ``r <= 2``), and
 the function decrease is the *smallest* the inequality allows (often with equality),
 so the budget ``F0`` lasts as long as possible. Every generated sequence is first
 checked against the named inequalities with :func:`theory.inequalities.evaluate`, so
@@ -30,9 +31,15 @@ SLACK = 1e-9   # rounding of the generator's own arithmetic (f_next = f_k - d)
 alphas = st.sampled_from([0.0, 0.25, 1 / 3, 0.5, 2 / 3, 1.0]) | st.floats(0.0, 1.0)
 monomials = st.lists(st.tuples(alphas, st.floats(0.05, 20.0)), min_size=1, max_size=3)
 # a control per step: (mode, ratio parameter, extra decrease factor)
-modes = st.sampled_from(["hug", "hug", "up", "mild", "sharp", "one", "lag"])
-controls = st.lists(st.tuples(modes, st.floats(0.0, 1.0), st.sampled_from([0.0, 0.0, 1e-3, 0.5])),
-                    min_size=1, max_size=12)
+modes = st.sampled_from(["hug", "hug", "up", "mild", "sharp", "one", "lag", "lag_hug"])
+# special values: 0 and 1 are the ends of every mode's range; 1/2 makes a lag step keep g
+ratio_params = st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0.0, 1.0)
+
+
+def controls(max_size=12):
+    """Per-step controls, cycled; short lists are periodic adversaries."""
+    return st.lists(st.tuples(modes, ratio_params, st.sampled_from([0.0, 0.0, 1e-3, 0.5])),
+                    min_size=1, max_size=max_size)
 
 
 def _bound(mons):
@@ -71,9 +78,9 @@ def _run(mons, F0, G0, eps_value, ctrl, N, rule="theory", D=None):
         mode, u, w = ctrl[k % len(ctrl)]
         gk, fk = g[-1], f[-1]
         p = pi(gk)
-        if rule == "adaptive" and mode == "lag":     # lag iteration: gamma < pi/2,
+        if rule == "adaptive" and mode in ("lag", "lag_hug"):   # lag: gamma < pi/2,
             gamma = p * 2.0 ** (-1.001 - 10 * u)     # growth up to grad_growth's 2
-            r = 0.25 + 1.75 * u
+            r = 2.0 ** (2 * u - 1) if mode == "lag" else max(level * (1 + 1e-6) / gk, 0.5)
         else:                                        # good iteration: gamma >= pi/2
             gamma = p if rule == "theory" else p * (0.5 + 4 * w)
             r = _ratio(mode, u, gk, level)
@@ -115,14 +122,14 @@ def _assert_inequalities(thm, values):
 
 
 @st.composite
-def nonconvex_cases(draw, rule="theory"):
+def nonconvex_cases(draw, max_controls=12):
     mons = draw(monomials)
     eps_value = draw(st.floats(1e-3, 1.0))
     G0 = eps_value * draw(st.floats(1.0 + 1e-6, 64.0))
     kappa = draw(st.floats(1.0, 400.0))
     phi_eps = 1.0 / sum(M * eps_value ** (-1 - a) for a, M in mons)
     F0 = kappa * phi_eps / 16.0          # so that 16 F0 / phi(eps) = kappa
-    return mons, F0, G0, eps_value, draw(controls)
+    return mons, F0, G0, eps_value, draw(controls(max_controls))
 
 
 def _run_and_check(case, rule, thm_edit=None):
@@ -154,10 +161,8 @@ def test_nonconvex_adaptive(case):
 def test_hugging_sequence_is_long():
     """Sanity of the adversary: keeping g just above eps uses the budget slowly, so
     the sequence runs for a constant fraction of K(eps) (the bound is not vacuous)."""
-    case = ([(0.5, 1.0)], None, None, 0.01, [("hug", 0.0, 0.0)])
-    mons = case[0]
-    phi_eps = 1.0 / sum(M * 0.01 ** (-1 - a) for a, M in mons)
-    case = (mons, 100 * phi_eps / 16.0, 0.0100001, 0.01, case[4])
+    eps_value, phi_eps = 0.01, 0.01 ** 1.5          # pi(t) = t^(1/2): phi(eps) = eps^(3/2)
+    case = ([(0.5, 1.0)], 100 * phi_eps / 16.0, 1.00001 * eps_value, eps_value, [("hug", 0.0, 0.0)])
     thm, _, (ok, K_last, bound) = _run_and_check(case, "theory")
     assert ok and K_last >= 0.4 * bound
 
@@ -166,9 +171,9 @@ def test_hugging_sequence_is_long():
 _FIND = settings(max_examples=300, database=None, derandomize=True, phases=[Phase.generate])
 
 
-def _refuted(rule, edit, cases=None):
+def _refuted(rule, edit):
     try:
-        find(cases or nonconvex_cases(rule), lambda c: not _run_and_check(c, rule, edit)[2][0],
+        find(nonconvex_cases(max_controls=2), lambda c: not _run_and_check(c, rule, edit)[2][0],
              settings=_FIND)
     except NoSuchExample:
         return False
@@ -193,7 +198,7 @@ def test_uncounted_lag_is_refuted():
 
 # ------------------------------------------------------------------ convex
 @st.composite
-def convex_cases(draw):
+def convex_cases(draw, max_controls=12):
     mons = draw(monomials)
     eps_value = draw(st.floats(1e-3, 1.0))
     D = draw(st.floats(0.1, 10.0))
@@ -204,7 +209,7 @@ def convex_cases(draw):
     phase = float(thm.K_numeric([eps_value], F0, G0, D)[0] - base.K_numeric([eps_value], F0, G0, D)[0])
     scale = draw(st.floats(1.0, 400.0)) / phase        # phase sum rescaled to kappa
     mons = [(a, M * scale) for a, M in mons]
-    return mons, F0, G0, D, eps_value, draw(controls)
+    return mons, F0, G0, D, eps_value, draw(controls(max_controls))
 
 
 def _convex_check(case, edit=None, rule="theory"):
@@ -230,7 +235,7 @@ def test_convex(rule, case):
 
 def test_convex_broken_constant_is_refuted():
     try:
-        find(convex_cases(), lambda c: not _convex_check(c, {"constant": 2.0})[2][0],
+        find(convex_cases(max_controls=2), lambda c: not _convex_check(c, {"constant": 2.0})[2][0],
              settings=_FIND)
     except NoSuchExample:
         pytest.fail("a convex theorem with constant 2 instead of 16 was not refuted")

@@ -13,9 +13,13 @@ from abc import ABC, abstractmethod
 
 import sympy as sp
 
-from ..monomials import ClassBound, Monomial, class_exponent
+from ..monomials import ClassBound, Monomial, class_exponent, exact_float
 
 HESSIAN_RULES = ("exact", "zero")
+
+
+def _finite(x: float) -> bool:
+    return x == x and x not in (float("inf"), float("-inf"))
 
 
 def exact_value(name: str, value, lo: float, hi: float | None, *, lo_open: bool = False) -> sp.Expr:
@@ -28,11 +32,11 @@ def exact_value(name: str, value, lo: float, hi: float | None, *, lo_open: bool 
     lo_b = "(" if lo_open else "["
     rng = f"{lo_b}{lo}, " + ("infinity)" if hi is None else f"{hi}]")
     try:
-        ex = sp.nsimplify(value, rational=True) if isinstance(value, float) else sp.sympify(value)
+        ex = exact_float(value) if isinstance(value, float) and _finite(value) else sp.sympify(value)
         v = float(ex)
     except (TypeError, ValueError, sp.SympifyError):
         raise ValueError(f"{name} must be a finite real number in {rng}, got {value!r}.") from None
-    if v != v or v in (float("inf"), float("-inf")) or (v <= lo if lo_open else v < lo) \
+    if not _finite(v) or (v <= lo if lo_open else v < lo) \
             or (hi is not None and v > hi):
         raise ValueError(f"{name} must be a finite real number in {rng}, got {value!r}.")
     return ex
@@ -81,6 +85,10 @@ class FunctionClass(ABC):
     def bound(self, symbolic: bool = False) -> ClassBound:
         """The class bound: exact sympy constants with the parameter values
         substituted (default), or as expressions in the parameter symbols."""
+        key = bool(symbolic)
+        cache = self.__dict__.setdefault("_bound_cache", {})
+        if key in cache:
+            return cache[key]
         sub = {} if symbolic else {self.symbols[k]: v for k, v in self.params.items()}
         mons = []
         for a, M, src in self.monomial_exprs():
@@ -88,7 +96,8 @@ class FunctionClass(ABC):
             if not symbolic:
                 a2, M2 = sp.simplify(a2), sp.simplify(M2)
             mons.append(Monomial(a2, M2, src))
-        return ClassBound(tuple(mons), self.name, self.how(), self.region)
+        cache[key] = ClassBound(tuple(mons), self.name, self.how(), self.region)
+        return cache[key]
 
     @property
     def alpha(self) -> float | None:

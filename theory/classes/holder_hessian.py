@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .base import FunctionClass
+from .base import FunctionClass, exact_value
 
 
 class HolderHessian(FunctionClass):
@@ -42,10 +42,12 @@ class HolderHessian(FunctionClass):
 
 def lipschitz_hessian(L2=1) -> HolderHessian:
     """Lipschitz Hessian (``nu = 1``): ``alpha = 1/2``, ``M = sqrt(L2/2)``."""
+    L2 = exact_value("L2", L2, 0, None)
     return HolderHessian(nu=1, L_nu=L2, name="lipschitz_hessian", title="Lipschitz Hessian")
 
 
 def bounded_hessian_variation(L0=1) -> HolderHessian:
     """Bounded Hessian variation (``nu = 0``): ``alpha = 1``, ``M = L0``."""
+    L0 = exact_value("L0", L0, 0, None)
     return HolderHessian(nu=0, L_nu=L0, name="bounded_hessian_variation",
                          title="bounded Hessian variation")

@@ -1,0 +1,391 @@
+"""The default catalog of cases: one or more per function class and per Hessian rule.
+
+Every claimed constant is derived here *for the instance* from the class parameters
+(closed form), or certified, and every derivation is stated in the case's
+``description``. Conventions:
+
+* Numerical linear-algebra quantities (largest eigenvalue, singular values, row
+  norms) are inflated by :data:`LA_INFLATE` (relative): a backward-stable
+  eigen/singular value solver errs by at most a small multiple of ``n u ||A||``
+  (``u`` = unit roundoff, ``n <= 640`` here, i.e. < 1e-12 relative), so the inflated
+  value is a certified bound ("certified").
+* ``f*`` "computed": the minimizer is approached by Newton's method with the exact
+  Hessian; for a ``lam``-strongly convex ``f`` the gap of the final point obeys
+  ``f(x) - f* <= ||g(x)||^2/(2 lam)``, which is the certified error ``f_star_err``
+  (plus rounding of the value itself).
+* ``D`` for a ``lam``-strongly convex ``f``: ``||x - x*||^2 <= 2 (f(x0) - f*)/lam``
+  on the initial sublevel set ("certified" from the certified ``f*`` interval).
+* Where ``D`` is not available the claim is made in the non-convex setting
+  (stationarity), which needs only ``f*`` (and the theorem holds for convex ``f`` too).
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from gnsverify.cases import Case, Family
+
+LA_INFLATE = 1e-10
+#: rounding allowance (relative) of a computed objective value
+VALUE_ROUNDING = 1e-13
+
+
+def _up(v: float) -> float:
+    """A certified upper bound from a backward-stable numerical value (module docstring)."""
+    return float(v) * (1.0 + LA_INFLATE)
+
+
+def _down(v: float) -> float:
+    return float(v) * (1.0 - LA_INFLATE)
+
+
+def _classes():
+    from theory import classes
+    return classes
+
+
+def _approx():
+    from theory import approximations
+    return approximations
+
+
+def _problems():
+    from numeric import problems
+    return problems
+
+
+# ----------------------------------------------------------------------- f* and D
+@lru_cache(maxsize=None)
+def _computed_minimum(builder: str, args: tuple, lam: float):
+    """``(f_hi, err, D)`` for a ``lam``-strongly convex registry problem (module docstring)."""
+    from numeric.solver import minimize_gns
+    p = _problems().REGISTRY[builder](**dict(args))
+    r = minimize_gns(p, rule="exact", step="adaptive", max_iter=200, gtol=1e-13, gamma0=1.0)
+    g = float(r.gnorm)
+    f_c = float(r.fun)
+    rnd = VALUE_ROUNDING * max(1.0, abs(f_c))
+    f_hi = f_c + rnd
+    err = g * g / (2.0 * lam) + 2.0 * rnd
+    F0 = p.value(p.x0) - (f_hi - err)
+    D = _up(math.sqrt(2.0 * max(F0, 0.0) / lam))
+    return f_hi, err, D
+
+
+def _max_row_norm(A) -> float:
+    return _up(float(np.max(np.linalg.norm(np.asarray(A), axis=1))))
+
+
+# ----------------------------------------------------------------------- families
+def holder_1d_case(params: dict) -> Case:
+    """``|x|^(2+nu)/(2+nu)``: Hessian ``(1+nu)|x|^nu`` is ``nu``-Hölder with
+    ``L_nu = 1+nu`` (``||x|^nu - |y|^nu| <= |x-y|^nu``); ``f* = 0``; sublevel set
+    ``{|x| <= |x0|}`` so ``D = |x0|``."""
+    nu, x0 = float(params["nu"]), float(params.get("x0", 1.0))
+    if x0 == 0.0:
+        raise ValueError("x0 must be nonzero for the Hölder power family.")
+    cls = _classes().HolderHessian(nu=nu, L_nu=1.0 + nu)
+    return Case(
+        name=f"holder_1d_nu{nu:g}", problem=lambda: _problems().power_1d(nu), claim=cls,
+        rule="exact", convex=True, D=abs(x0), D_how="construction", x0=np.array([x0]),
+        max_iter=60, params=dict(family="holder_1d", nu=nu, x0=x0),
+        description=holder_1d_case.__doc__.split("\n")[0] + f" nu = {nu:g}, x0 = {x0:g}.")
+
+
+def quadratic_zero_case(params: dict) -> Case:
+    """SPD quadratic with ``H = 0`` (gradient method): first-order class with
+    ``L = lambda_max(Q)`` (certified); ``D = sqrt(2 F0 / lambda_min(Q))``."""
+    n, cond, seed = int(params["n"]), float(params["cond"]), int(params["seed"])
+    p = _problems().quadratic(n=n, cond=cond, seed=seed)
+    Q = p.data[0]
+    ev = np.linalg.eigvalsh(Q)
+    F0 = p.value(p.x0) - p.f_star
+    cls = _classes().FirstOrder(L=_up(ev[-1]))
+    return Case(
+        name=f"quadratic_zero_n{n}", problem=p, claim=cls, rule="zero", convex=True,
+        D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=250,
+        constants_how={"M": "certified"}, params=dict(family="quadratic_zero", **params),
+        description=quadratic_zero_case.__doc__.split("\n")[0] + f" n = {n}, cond = {cond:g}.")
+
+
+def quartic_case(params: dict) -> Case:
+    """Quartic family: ``D^4 f[h]^4 = 6 sum (a_i^T h)^4``, so ``D^3 f`` is Lipschitz with
+    ``L_3 = 6 sum ||a_i||^4``; convex, Hölder-third class (``nu = 1``); ``f*`` by
+    construction; ``lam``-strongly convex, so ``D = sqrt(2 F0/lam)``."""
+    n, lam, seed = int(params["n"]), float(params["lam"]), int(params["seed"])
+    p = _problems().quartic(n=n, lam=lam, seed=seed)
+    A = p.data[0]
+    L3 = _up(6.0 * float(np.sum(np.linalg.norm(A, axis=1) ** 4)))
+    F0 = p.value(p.x0) - p.f_star
+    cls = _classes().HolderThird(nu=1, L_3nu=L3)
+    return Case(
+        name=f"quartic_n{n}", problem=p, claim=cls, rule="exact", convex=True,
+        D=_up(math.sqrt(2 * F0 / lam)), D_how="certified", max_iter=60,
+        constants_how={"M": "certified"}, params=dict(family="quartic", **params),
+        description=quartic_case.__doc__.split("\n")[0] + f" n = {n}, lam = {lam:g}.")
+
+
+def synthetic_case(params: dict) -> Case:
+    """Synthetic PSD perturbation of ``|x|^3/3`` (Lipschitz Hessian, ``L_2 = 2``):
+    ``H = hess f + (C1 + C2 |g|^(1-beta)) E0`` with ``E0 = 1``; error model by
+    construction, composed by the harmonic-mean rule."""
+    nu = float(params.get("nu", 1.0))
+    C1, C2, beta = float(params.get("C1", 0.0)), float(params["C2"]), float(params["beta"])
+    x0 = float(params.get("x0", 1.0))
+    cls = _classes().HolderHessian(nu=nu, L_nu=1.0 + nu)
+    return Case(
+        name=f"synthetic_nu{nu:g}_beta{beta:g}", problem=lambda: _problems().power_1d(nu),
+        claim=cls, error_model=_approx().synthetic(C1, C2, beta), rule="perturbed_psd",
+        rule_params=dict(C1=C1, C2=C2, beta=beta, seed=0), convex=True, D=abs(x0),
+        D_how="construction", x0=np.array([x0]), max_iter=80,
+        params=dict(family="synthetic", nu=nu, C1=C1, C2=C2, beta=beta, x0=x0),
+        description=synthetic_case.__doc__.split("\n")[0] + f" nu = {nu:g}, C2 = {C2:g}, beta = {beta:g}.")
+
+
+def families() -> dict:
+    """Instance families for the falsification search (name -> :class:`Family`)."""
+    from gnsverify import strategies as gs
+    return {
+        "holder_1d": Family("holder_1d", gs.holder_power_params(), holder_1d_case),
+        "quadratic_zero": Family("quadratic_zero", gs.quadratic_params(), quadratic_zero_case),
+        "quartic": Family("quartic", gs.quartic_params(), quartic_case),
+        "synthetic": Family("synthetic", gs.holder_power_params(nu=(1.0, 1.0)).flatmap(
+            lambda d: gs.error_models(C2=(0.0, 2.0)).map(lambda e: {**d, **e})), synthetic_case),
+    }
+
+
+def _with_family(case: Case, fam: str) -> Case:
+    case.family = families()[fam]
+    return case
+
+
+# ----------------------------------------------------------------------- fixed cases
+def _logistic_fisher(name, builder, args, lam, max_iter, description):
+    P = _problems()
+
+    def problem():
+        return P.REGISTRY[builder](**dict(args))
+    p = problem()
+    f_hi, err, D = _computed_minimum(builder, tuple(sorted(args.items())), lam)
+    A = p.data[0]
+    if builder.startswith("softmax"):
+        R = _max_row_norm(A)
+        cls = _classes().QuasiSelfConcordant(Q=2 * R)
+        err_model = _approx().fisher_softmax(R, f_hi, D)
+    else:
+        R = _max_row_norm(A)
+        cls = _classes().QuasiSelfConcordant(Q=R)
+        err_model = _approx().fisher_logistic(R, f_hi, D)
+    return Case(
+        name=name, problem=p, claim=cls, error_model=err_model, rule="fisher", convex=True,
+        f_star=f_hi, f_star_how="computed", f_star_err=err, D=D, D_how="certified",
+        max_iter=max_iter, constants_how={"M": "certified", "C1": "certified", "C2": "certified"},
+        params=dict(builder=builder, **args), description=description)
+
+
+def _logistic_exact():
+    args = dict(m=80, n=4, lam=1e-2, seed=0)
+    f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), 1e-2)
+    p = _problems().logistic(**args)
+    R = _max_row_norm(p.data[0])
+    return Case(
+        name="logistic_exact_qsc", problem=p, claim=_classes().QuasiSelfConcordant(Q=R),
+        rule="exact", convex=True, f_star=f_hi, f_star_how="computed", f_star_err=err, D=D,
+        D_how="certified", max_iter=40, constants_how={"M": "certified"}, params=args,
+        description=("Synthetic logistic regression, exact Hessian: the logistic loss has "
+                     "|l'''| <= l'', so f is QSC with Q = max_j ||a_j|| (alpha = 0, linear rate)."))
+
+
+def _power_metric(rule: str):
+    """``(1/3)||Ax - b||^3`` with ``A`` square: in the metric ``B = A^T A`` it is
+    ``(1/3)||x - x*||_B^3`` whose Hessian is Lipschitz with ``L_2 = 2``."""
+    p = _problems().power(n=3, p=3.0, seed=1)
+    A = p.data[0]
+    B = A.T @ A
+    F0 = p.value(p.x0)
+    D = (3.0 * F0) ** (1.0 / 3.0) * (1 + 1e-12)      # {f <= f0} = {||x - x*||_B <= (3 F0)^(1/3)}
+    cls = _classes().lipschitz_hessian(L2=2)
+    if rule == "fisher_term":
+        # whitened coordinates: J = I, so S = mu = 1 in the metric B
+        err = _approx().fisher_term(3, 1, 1)
+        name, extra = "power_p3_fisher_term", " H = the rank-one Fisher term alone (S = mu = 1 in B)."
+    else:
+        err = _approx().gauss_newton(3, 0)
+        name, extra = "power_p3_gauss_newton", " Gauss-Newton is exact for affine u."
+    return Case(
+        name=name, problem=p, claim=cls, error_model=err, rule=rule, convex=True, B=B,
+        D=D, D_how="construction", max_iter=60, params=dict(n=3, p=3.0, seed=1),
+        description=_power_metric.__doc__.split("\n")[0].strip() + extra)
+
+
+def _rosenbrock_equations():
+    """Rosenbrock as equations ``u = (10(x2 - x1^2), 1 - x1)``, ``f = ||u||^2/2``
+    (non-convex), Gauss-Newton. On ``{f <= f0}``: ``|x1| <= X = 1 + sqrt(2 f0)``;
+    ``D^3 f[h]^3 = -60 (10 h2 - 20 x1 h1) h1^2`` gives ``L_2 = 600 + 1200 X'``
+    (``X' = X + 1/C2`` covers every step of length ``<= pi <= 1/C2``);
+    ``sum w_i hess u_i = -20 w1 e1 e1^T`` (``L_u = 20``) and
+    ``sigma_min(J) >= |det J| / ||J||_F = 10/sqrt(400 X^2 + 101)`` (``mu``)."""
+    p = _problems().rosenbrock_equations(2.0)
+    f0 = p.value(p.x0)
+    X = 1.0 + math.sqrt(2 * f0)
+    mu = 10.0 / math.sqrt(400 * X * X + 101)
+    err = _approx().gauss_newton(2, 20, mu=_down(mu))
+    C2 = float(err.C2)
+    L2 = 600 + 1200 * (X + 1.0 / C2)
+    return Case(
+        name="rosenbrock_equations_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
+        error_model=err, rule="gauss_newton", convex=False, max_iter=80,
+        params=dict(p=2.0), description=" ".join(_rosenbrock_equations.__doc__.split()))
+
+
+def _chebyshev_rosenbrock():
+    """Chebyshev-Rosenbrock chain ``n = 3``, ``f = ||u||^2/2`` (non-convex), Gauss-Newton.
+    On ``{f <= f0}`` (``r = sqrt(2 f0)``): ``|x1| <= 1 + 2r``, ``|x_i| <= r + 2 x_{i-1}^2 + 1``;
+    ``D^3 f[h]^3 = -12 sum_i (h_i - 4 x_{i-1} h_{i-1}) h_{i-1}^2`` gives
+    ``L_2 = 12 (1 + 4 X')`` (``X'`` the largest bound, enlarged by ``1/C2``);
+    ``L_u = 4``; ``sigma_min(J) >= |det J| / ||J||_F^(n-1)`` with ``|det J| = 1/2``."""
+    n = 3
+    p = _problems().chebyshev_rosenbrock(n=n, p=2.0)
+    r = math.sqrt(2 * p.value(p.x0))
+    X = [1 + 2 * r]
+    for _ in range(1, n):
+        X.append(r + 2 * X[-1] ** 2 + 1)
+    JF = math.sqrt(0.25 + (n - 1) + 16 * sum(x * x for x in X[:-1]))
+    mu = 0.5 / JF ** (n - 1)
+    err = _approx().gauss_newton(2, 4, mu=_down(mu))
+    C2 = float(err.C2)
+    L2 = 12 * (1 + 4 * (max(X[:-1]) + 1.0 / C2))
+    return Case(
+        name="chebyshev_rosenbrock_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
+        error_model=err, rule="gauss_newton", convex=False, max_iter=80, params=dict(n=n, p=2.0),
+        description=" ".join(_chebyshev_rosenbrock.__doc__.split()))
+
+
+def _logsumexp():
+    """LogSumExp ``mu lse((Ax - b)/mu)``, weighted Gauss-Newton. ``|D^3 f[u,h,h]| <=
+    (2R/mu) ||u|| <hess f h, h>`` (a centered third moment is at most twice the range
+    of ``<a_j,u>`` times the variance): QSC with ``Q = 2R/mu``, ``R = max ||a_j||``;
+    error model ``||E|| = ||g||^2/mu <= (R/mu)||g||``. ``D`` unknown: stationarity claim."""
+    mu = 1.0
+    p = _problems().logsumexp(n=5, m=12, mu=mu, seed=0)
+    R = _max_row_norm(p.data[0])
+    return Case(
+        name="logsumexp_weighted_gn", problem=p, claim=_classes().QuasiSelfConcordant(Q=2 * R / mu),
+        error_model=_approx().weighted_gauss_newton_lse(mu, R), rule="weighted_gn", convex=False,
+        max_iter=60, constants_how={"M": "certified", "C2": "certified"},
+        params=dict(n=5, m=12, mu=mu, seed=0), description=" ".join(_logsumexp.__doc__.split()))
+
+
+def _cosh_l0l1():
+    """``(1/m) sum cosh(a_j^T x - b_j)`` with square full-rank ``A`` (``m = n = 2``), ``H = 0``:
+    ``||hess f|| <= (||A||^2/m)(1 + ||sinh r||)`` and ``||g|| >= sigma_min(A) ||sinh r|| / m``,
+    so ``(L0, L1) = (||A||^2/m, ||A||^2/sigma_min(A))``. Stationarity claim."""
+    p = _problems().cosh_sum(n=2, m=2, spread=0.0, seed=3)
+    A = p.data[0]
+    s = np.linalg.svd(A, compute_uv=False)
+    L0 = _up(s[0] ** 2 / 2)
+    L1 = _up(s[0] ** 2 / _down(s[-1]))
+    return Case(
+        name="cosh_l0l1_zero", problem=p, claim=_classes().L0L1Smooth(L0=L0, L1=L1), rule="zero",
+        convex=False, max_iter=400, constants_how={"M": "certified"}, params=dict(n=2, m=2, seed=3),
+        description=" ".join(_cosh_l0l1.__doc__.split()))
+
+
+def _polytope():
+    """Polytope feasibility, ``p = 2``: ``hess f = A^T diag(1[r > 0]) A`` varies by at most
+    ``||A||^2``: bounded Hessian variation with ``L_0 = ||A||^2``. Stationarity claim."""
+    p = _problems().polytope(n=3, m=8, p=2.0, seed=0)
+    L0 = _up(np.linalg.norm(p.data[0], 2) ** 2)
+    return Case(
+        name="polytope_bounded_variation", problem=p,
+        claim=_classes().bounded_hessian_variation(L0=L0), rule="exact", convex=False,
+        max_iter=80, constants_how={"M": "certified"}, params=dict(n=3, m=8, seed=0),
+        description=" ".join(_polytope.__doc__.split()))
+
+
+def _nesterov_chain():
+    """Nesterov's chain ``n = 4``: ``hess f = D^T diag(L|d|) D`` with ``||D|| <= 2`` is
+    Lipschitz with ``L_2 = 8 L``. Stationarity claim."""
+    p = _problems().nesterov_chain(n=4, L=1.0)
+    return Case(
+        name="nesterov_chain_lipschitz", problem=p, claim=_classes().lipschitz_hessian(L2=8),
+        rule="exact", convex=False, max_iter=80, params=dict(n=4, L=1.0),
+        description=" ".join(_nesterov_chain.__doc__.split()))
+
+
+def _quadratic_exact():
+    p = _problems().quadratic(n=4, cond=50.0, seed=2)
+    ev = np.linalg.eigvalsh(p.data[0])
+    F0 = p.value(p.x0) - p.f_star
+    return Case(
+        name="quadratic_newton", problem=p, claim=_classes().lipschitz_hessian(L2=0), rule="exact",
+        convex=True, D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=10,
+        params=dict(n=4, cond=50.0, seed=2),
+        description="Quadratic, exact Hessian: the residual vanishes, gamma = inf (pi = inf, Newton).")
+
+
+def _synthetic_indefinite():
+    p = _problems().quadratic(n=3, cond=5.0, seed=4)
+    ev = np.linalg.eigvalsh(p.data[0])
+    F0 = p.value(p.x0) - p.f_star
+    C2, beta = 0.3, 0.5
+    return Case(
+        name="synthetic_indefinite", problem=p, claim=_classes().lipschitz_hessian(L2=0),
+        error_model=_approx().synthetic(0, C2, beta), rule="perturbed",
+        rule_params=dict(C1=0.0, C2=C2, beta=beta, seed=0), convex=True,
+        D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=60,
+        params=dict(n=3, cond=5.0, seed=4, C2=C2, beta=beta),
+        description=("Quadratic with an indefinite synthetic perturbation (C1 = 0, C2 = 0.3, "
+                     "beta = 1/2): gamma(x) >= ||g||^beta / C2 exactly, but H may be indefinite "
+                     "(Lemma 1 not claimed)."))
+
+
+_BUILDERS = {
+    "holder_1d_nu1": lambda: _with_family(holder_1d_case(dict(nu=1.0, x0=1.0)), "holder_1d"),
+    "holder_1d_nu0.5": lambda: holder_1d_case(dict(nu=0.5, x0=2.0)),
+    "holder_1d_nu0.25": lambda: holder_1d_case(dict(nu=0.25, x0=-1.5)),
+    "power_p3_gauss_newton": lambda: _power_metric("gauss_newton"),
+    "power_p3_fisher_term": lambda: _power_metric("fisher_term"),
+    "quartic_n3": lambda: _with_family(quartic_case(dict(n=3, lam=0.2, seed=0)), "quartic"),
+    "quadratic_newton": _quadratic_exact,
+    "quadratic_zero_n4": lambda: _with_family(quadratic_zero_case(dict(n=4, cond=8.0, seed=1)),
+                                              "quadratic_zero"),
+    "nesterov_chain_lipschitz": _nesterov_chain,
+    "polytope_bounded_variation": _polytope,
+    "cosh_l0l1_zero": _cosh_l0l1,
+    "logistic_exact_qsc": _logistic_exact,
+    "logistic_breast_cancer_fisher": lambda: _logistic_fisher(
+        "logistic_breast_cancer_fisher", "logistic_breast_cancer", dict(lam=1e-2), 1e-2, 40,
+        "Regularized logistic regression on breast_cancer, Fisher approximation: QSC class "
+        "(Q = max ||a_j||) + Fisher error model (C1 = R^2 f*, C2 = R^2 D, beta = 0); f* computed "
+        "with a certified strong-convexity error bound."),
+    "softmax_wine_fisher": lambda: _logistic_fisher(
+        "softmax_wine_fisher", "softmax_wine", dict(lam=1e-2), 1e-2, 40,
+        "Softmax regression on wine, Fisher approximation: QSC (Q = 2 max ||a_j||) + Fisher "
+        "error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
+    "softmax_digits_fisher": lambda: _logistic_fisher(
+        "softmax_digits_fisher", "softmax_digits", dict(lam=1e-2), 1e-2, 25,
+        "Softmax regression on digits (n = 640), Fisher approximation: QSC (Q = 2 max ||a_j||) "
+        "+ Fisher error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
+    "logsumexp_weighted_gn": _logsumexp,
+    "chebyshev_rosenbrock_gn": _chebyshev_rosenbrock,
+    "rosenbrock_equations_gn": _rosenbrock_equations,
+    "synthetic_psd_beta0.5": lambda: _with_family(
+        synthetic_case(dict(C2=1.0, beta=0.5, x0=1.0)), "synthetic"),
+    "synthetic_psd_beta0": lambda: synthetic_case(dict(C2=0.5, beta=0.0, x0=1.0)),
+    "synthetic_indefinite": _synthetic_indefinite,
+}
+NAMES = tuple(_BUILDERS)
+
+
+def get_case(name: str) -> Case:
+    """The catalog case called ``name`` (a fresh object)."""
+    if name not in _BUILDERS:
+        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}.")
+    return _BUILDERS[name]()
+
+
+def default_cases() -> list[Case]:
+    """All catalog cases, in catalog order."""
+    return [get_case(n) for n in NAMES]

@@ -1,0 +1,3 @@
+"""Placeholder replaced below."""
+def phase_experiment(*a, **k):
+    raise NotImplementedError
