@@ -120,6 +120,29 @@ def fd_hess(P, x):
     return H, s
 
 
+def residual_and_jacobian(P, x):
+    """``u``, ``J`` and ``S = sum_i u_i hess u_i`` written out by hand."""
+    A, b, c, ip, fp = P.data
+    if P.name in ("power", "power_1d"):
+        return A @ x - b, A.copy(), np.zeros((P.n, P.n))
+    if P.name == "chebyshev_rosenbrock":
+        n = P.n
+        u = np.array([(1 - x[0]) / 2] + [x[i] - 2 * x[i - 1] ** 2 + 1 for i in range(1, n)])
+        J = np.zeros((n, n))
+        J[0, 0] = -0.5
+        for i in range(1, n):
+            J[i, i], J[i, i - 1] = 1.0, -4 * x[i - 1]
+        S = sum(u[i] * np.diag(np.eye(n)[i - 1] * -4.0) for i in range(1, n))
+        return u, J, S
+    if P.name in ("rosenbrock", "rosenbrock_equations"):
+        s = fp[1]
+        u = s * np.array([10 * (x[1] - x[0] ** 2), 1 - x[0]])
+        J = s * np.array([[-20 * x[0], 10.0], [-1.0, 0.0]])
+        S = u[0] * s * np.array([[-20.0, 0.0], [0.0, 0.0]])
+        return u, J, S
+    raise KeyError(P.name)
+
+
 def kink_distance(P, x):
     """Distance from ``x`` to the set where ``f`` is not C^4 (infinite if none)."""
     A, b = P.data[0], P.data[1]
@@ -128,18 +151,24 @@ def kink_distance(P, x):
         return np.min(np.abs(d)) / np.sqrt(2.0)
     if P.name == "polytope":
         return np.min(np.abs(A @ x - b) / np.linalg.norm(A, axis=1))
-    if P.name in ("power", "power_1d"):
-        return np.linalg.norm(A @ x - b) / np.linalg.norm(A, 2)
+    if P.name in ("power", "power_1d", "chebyshev_rosenbrock", "rosenbrock_equations"):
+        u, J, _ = residual_and_jacobian(P, x)   # ||u||^p is smooth away from u = 0
+        return np.linalg.norm(u) / max(np.linalg.norm(J, 2), 1e-300)
     return np.inf
 
 
 def points(P, seed=0):
-    """A near-optimum point, the default start and a far point (10x the scale)."""
+    """A near-optimum point, the default start and a far point (10x the scale),
+    each redrawn (deterministically) while it lies too close to a kink."""
     rng = np.random.default_rng(seed)
     centre = P.x_star if P.x_star is not None else P.x0
-    return [centre + 0.1 * rng.standard_normal(P.n),
-            P.x0 + 0.01 * rng.standard_normal(P.n),
-            centre + 10.0 * rng.standard_normal(P.n)]
+    out = []
+    for base, r in ((centre, 0.1), (P.x0, 0.01), (centre, 10.0)):
+        x = base + r * rng.standard_normal(P.n)
+        while kink_distance(P, x) <= 1e-3 * max(1.0, np.max(np.abs(x))):
+            x = base + r * rng.standard_normal(P.n)
+        out.append(x)
+    return out
 
 
 # ------------------------------------------------------------ the checks

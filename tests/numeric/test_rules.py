@@ -16,7 +16,7 @@ from numeric import oracles
 from numeric.problems import REGISTRY
 from numeric.rules import RULE_CODES, make_rule, perturbation_matrix
 
-from test_problems import SMALL, build  # the same small instances (tests/numeric is on sys.path)
+from test_problems import SMALL, build, residual_and_jacobian  # the same small instances (tests/numeric is on sys.path)
 
 
 def close(M, ref, rtol=1e-11):
@@ -31,29 +31,6 @@ def sample_points(P, k=3, seed=0, spread=1.0):
 
 
 # --------------------------------------------------- residual problems
-
-def residual_and_jacobian(P, x):
-    """``u``, ``J`` and ``S = sum_i u_i hess u_i`` written out by hand."""
-    A, b, c, ip, fp = P.data
-    if P.name == "power":
-        return A @ x - b, A.copy(), np.zeros((P.n, P.n))
-    if P.name == "chebyshev_rosenbrock":
-        n = P.n
-        u = np.array([(1 - x[0]) / 2] + [x[i] - 2 * x[i - 1] ** 2 + 1 for i in range(1, n)])
-        J = np.zeros((n, n))
-        J[0, 0] = -0.5
-        for i in range(1, n):
-            J[i, i], J[i, i - 1] = 1.0, -4 * x[i - 1]
-        S = sum(u[i] * np.diag(np.eye(n)[i - 1] * -4.0) for i in range(1, n))
-        return u, J, S
-    if P.name in ("rosenbrock", "rosenbrock_equations"):
-        s = fp[1]
-        u = s * np.array([10 * (x[1] - x[0] ** 2), 1 - x[0]])
-        J = s * np.array([[-20 * x[0], 10.0], [-1.0, 0.0]])
-        S = u[0] * s * np.array([[-20.0, 0.0], [0.0, 0.0]])
-        return u, J, S
-    raise KeyError(P.name)
-
 
 RESIDUAL = [("power", {}), ("power", dict(p=2.0)), ("power", dict(p=4.0, m=3)),
             ("chebyshev_rosenbrock", {}), ("chebyshev_rosenbrock", dict(p=2.0)),
