@@ -218,13 +218,16 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Check]
         else:
             rows, iters = rrows, riters
             holds, lhs, rhs = TI.evaluate(ineq, rows, slack=ctx.slack)
-            # a rejection is a certificate only if the acceptance test fails beyond
-            # rounding (or the trial was not computable); a borderline rejection
-            # that the slack would accept is not counted
-            acc_ok, _, _ = TI.evaluate(TI.get("acceptance"), rows, slack=ctx.slack,
-                                       respect_when=False)
-            robust = ~acc_ok
-            bad = np.flatnonzero(~holds & robust)
+            # A rejection at gamma <= pi_k is a certificate either way: if the
+            # acceptance inequality (re-evaluated on the trial's values) fails, the
+            # claim is false at x_k; if it holds, the code's test is wrong. Only a
+            # borderline trial, within rounding of equality, proves nothing.
+            _, alhs, arhs = TI.evaluate(TI.get("acceptance"), rows, slack=0.0,
+                                        respect_when=False)
+            with np.errstate(all="ignore"):
+                scale = np.abs(rows["f_k"]) + np.abs(rows["f_next"]) + np.abs(arhs)
+                borderline = np.abs(alhs - arhs) <= ctx.slack * scale
+            bad = np.flatnonzero(~holds & ~borderline)
             tried = int(holds.shape[0])
         rows_out = dict(rows)
         rows_out["_lhs"], rows_out["_rhs"] = lhs, rhs

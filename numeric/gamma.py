@@ -513,7 +513,7 @@ def gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_rad
     ``f``, its gradient or ``H`` is not finite at ``x``. Deterministic given ``seed``.
     """
     return gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs,
-                              n_radii, seed, gamma_hi, True)
+                              n_radii, seed, gamma_hi, np.bool_(True))
 
 
 @jit
@@ -521,8 +521,10 @@ def gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n
                        seed, gamma_hi, refine):
     """:func:`gamma_estimate` with refinement switchable (``refine = False``: the plain
     minimum over the grid sample set, used to test nesting)."""
-    best, _, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region, MODE_GAMMA,
-                             gamma_hi, n_dirs, n_radii, seed, refine)
+    # np.int64 / np.bool_ keep the arguments non-literal: one compiled _search serves all
+    best, _, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region,
+                             np.int64(MODE_GAMMA), gamma_hi, n_dirs, n_radii, seed,
+                             np.bool_(refine))
     if np.isnan(gnorm):
         return np.nan
     if best > gamma_hi:
@@ -541,8 +543,9 @@ def violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs,
     counterexample to ``gamma(x) >= radius``. ``ratio = inf`` when ``||g||_* = 0`` and some
     guarded residual is positive; ``nan`` when the oracles are not finite at ``x``.
     """
-    best, h, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region, MODE_VIOLATION,
-                             radius, n_dirs, n_radii, seed, True)
+    best, h, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region,
+                             np.int64(MODE_VIOLATION), radius, n_dirs, n_radii, seed,
+                             np.bool_(True))
     if np.isnan(gnorm):
         return np.nan, h
     q = -best                              # max guarded residual per unit step

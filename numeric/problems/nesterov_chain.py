@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems._gram import lowrank_dense
 from numeric.problems.base import Problem, check_int, check_positive, pack
 
 KIND = 8
