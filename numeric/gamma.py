@@ -356,20 +356,21 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
             seed, refine):
     """Minimize the score over the sample set (+ refinement when ``refine``).
 
-    Returns ``(best_score, best_h, gnorm)``; ``best_h`` is zeros when nothing finite
-    was found. ``gnorm`` is ``nan`` when ``f`` or its gradient is not finite at ``x``.
+    Returns ``(best_score, best_h, gnorm, eps0)``; ``best_h`` is zeros when nothing
+    finite was found. ``gnorm`` is ``nan`` when ``f``, its gradient or ``H`` is not
+    finite at ``x``; ``eps0`` is the noise floor of ``residual_noise``.
     """
     n = x.shape[0]
     _, g = _or.value_grad(kind, data, x)
     gnorm = _metric.norm_dual(mode, B, L, g)
     best_h = np.zeros(n)
     if not np.isfinite(gnorm):
-        return np.nan, best_h, np.nan
+        return np.nan, best_h, np.nan, 0.0
     H = _or.hess(kind, data, rule, rdata, x, g, gnorm)
     for i in range(n):
         for j in range(n):
             if not np.isfinite(H[i, j]):
-                return np.nan, best_h, np.nan
+                return np.nan, best_h, np.nan, 0.0
     gw, C = _whiten(mode, L, g, H)
     state = np.zeros(1, dtype=np.uint64)
     state[0] = np.uint64(seed)
@@ -425,7 +426,7 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
                 best_z = z.copy()
                 best_s = s
     if not refine or not np.isfinite(best):
-        return best, best_h, gnorm
+        return best, best_h, gnorm, eps0
 
     # line refinement (golden section in log s) along the N_TOP best directions
     order = np.argsort(dir_best)
@@ -499,7 +500,7 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
             sigma = min(1.0, 1.5 * sigma)
         else:
             sigma *= 0.7
-    return best, best_h, gnorm
+    return best, best_h, gnorm, eps0
 
 
 # ----------------------------------------------------------------- public kernels
@@ -522,7 +523,7 @@ def gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n
     """:func:`gamma_estimate` with refinement switchable (``refine = False``: the plain
     minimum over the grid sample set, used to test nesting)."""
     # np.int64 / np.bool_ keep the arguments non-literal: one compiled _search serves all
-    best, _, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region,
+    best, _, gnorm, _ = _search(kind, data, rule, rdata, mode, B, L, x, region,
                              np.int64(MODE_GAMMA), gamma_hi, n_dirs, n_radii, seed,
                              np.bool_(refine))
     if np.isnan(gnorm):
@@ -533,9 +534,10 @@ def gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n
 
 
 @jit
-def violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs, n_radii,
-                 seed):
-    """Worst sampled step for the claim ``gamma(x) >= radius``: ``(ratio, h)``.
+def violation_report(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs, n_radii,
+                     seed):
+    """Worst sampled step for the claim ``gamma(x) >= radius``:
+    ``(ratio, h, ||g||_*, ||r_x(h)||_*, tau(h))``.
 
     ``ratio = radius (||r_x(h)||_* - tau(h)) / (||g||_* ||h||)`` maximized over sampled
     admissible ``h`` with ``0 < ||h|| <= radius``. ``ratio > 1`` means ``h`` violates the
@@ -543,36 +545,31 @@ def violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs,
     counterexample to ``gamma(x) >= radius``. ``ratio = inf`` when ``||g||_* = 0`` and some
     guarded residual is positive; ``nan`` when the oracles are not finite at ``x``.
     """
-    best, h, gnorm = _search(kind, data, rule, rdata, mode, B, L, x, region,
-                             np.int64(MODE_VIOLATION), radius, n_dirs, n_radii, seed,
-                             np.bool_(True))
+    best, h, gnorm, eps0 = _search(kind, data, rule, rdata, mode, B, L, x, region,
+                                   np.int64(MODE_VIOLATION), radius, n_dirs, n_radii, seed,
+                                   np.bool_(True))
     if np.isnan(gnorm):
-        return np.nan, h
+        return np.nan, h, np.nan, np.nan, np.nan
+    _, g = _or.value_grad(kind, data, x)
+    H = _or.hess(kind, data, rule, rdata, x, g, gnorm)
+    rn, tau = guarded_residual(kind, data, mode, B, L, x, g, gnorm, H, eps0, h)
     q = -best                              # max guarded residual per unit step
     if not np.isfinite(q) and q < 0.0:
-        return -np.inf, h
-    if gnorm == 0.0:
-        return (np.inf if q > 0.0 else 0.0), h
-    return radius * q / gnorm, h
+        ratio = -np.inf
+    elif gnorm == 0.0:
+        ratio = np.inf if q > 0.0 else 0.0
+    else:
+        ratio = radius * q / gnorm
+    return ratio, h, gnorm, rn, tau
 
 
 @jit
-def residual_report(kind, data, rule, rdata, mode, B, L, x, h):
-    """``(||g||_*, ||r_x(h)||_*, tau(h), ||h||)`` at a given step (for counterexamples)."""
-    n = x.shape[0]
-    _, g = _or.value_grad(kind, data, x)
-    gnorm = _metric.norm_dual(mode, B, L, g)
-    H = _or.hess(kind, data, rule, rdata, x, g, gnorm)
-    gw, C = _whiten(mode, L, g, H)
-    Z0, keep0, row = _directions(gw, C)
-    Z = np.zeros((row + 2 * n, n))
-    keep = np.zeros(row + 2 * n, dtype=np.bool_)
-    Z[:row] = Z0[:row]
-    keep[:row] = keep0[:row]
-    _coordinate_rows(Z, keep, row, mode, L)
-    eps0 = _noise_floor(kind, data, mode, B, L, x, g, gnorm, H, Z, keep)
-    rn, tau = guarded_residual(kind, data, mode, B, L, x, g, gnorm, H, eps0, h)
-    return gnorm, rn, tau, _metric.norm_primal(mode, B, L, h)
+def violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs, n_radii,
+                 seed):
+    """``(ratio, h)`` of :func:`violation_report` (the compiled interface)."""
+    ratio, h, _, _, _ = violation_report(kind, data, rule, rdata, mode, B, L, x, radius,
+                                         region, n_dirs, n_radii, seed)
+    return ratio, h
 
 
 # ----------------------------------------------------------------- Python wrappers
@@ -659,10 +656,10 @@ def find_violation(problem, x, radius, rule="exact", B=None, region="ball", n_di
     radius = check_positive("radius", radius)
     x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, rule, B, region, n_dirs,
                                                      n_radii, seed)
-    ratio, h = violation_at(problem.kind, problem.data, r.code, r.data, met.mode, met.B,
-                            met.L, x, radius, reg, n_dirs, n_radii, seed)
-    gnorm, rn, tau, step = residual_report(problem.kind, problem.data, r.code, r.data,
-                                           met.mode, met.B, met.L, x, h)
+    ratio, h, gnorm, rn, tau = violation_report(problem.kind, problem.data, r.code, r.data,
+                                                met.mode, met.B, met.L, x, radius, reg,
+                                                n_dirs, n_radii, seed)
+    step = float(np.sqrt(h @ (h if met.mode == 0 else met.B @ h)))
     return Violation(ratio=float(ratio), h=np.asarray(h), step=float(step),
                      residual=float(rn), noise=float(tau), bound=float(gnorm * step / radius),
                      gnorm=float(gnorm), radius=radius)

@@ -42,9 +42,9 @@ import numpy as np
 import sympy as sp
 
 from theory.approximations import ErrorModel, apply, fisher_logistic, fisher_softmax
-from theory.classes import QSC_ROOT, get_class
+from theory.classes import get_class
 from theory.monomials import ClassBound, exact_float
-from theory.rates import DECREASE_CONSTANT, RateTheorem, geometric_sum, n_lag, theorem
+from theory.rates import RateTheorem, geometric_sum, n_lag, theorem
 from theory.symbols import D as D_sym, F0 as F0_sym, G0 as G0_sym, eps as eps_sym
 
 #: Named inequalities of docs/theory.md section 5.F (name -> statement).
@@ -455,5 +455,4 @@ def separable_softmax_claim(A, labels, n_classes, W, f0, B=None) -> FlagshipClai
 __all__ = ["INEQUALITIES", "FlagshipClaim", "logistic_fisher_claim", "softmax_fisher_claim",
            "separable_logistic_claim", "separable_softmax_claim", "qsc_constant_logistic",
            "qsc_constant_softmax", "D_strong_convexity", "data_radius", "dual_norms", "separable_radius",
-           "logistic_margin", "softmax_margin", "f_star_upper_logistic", "f_star_upper_softmax", "QSC_ROOT",
-           "DECREASE_CONSTANT"]
+           "logistic_margin", "softmax_margin", "f_star_upper_logistic", "f_star_upper_softmax"]

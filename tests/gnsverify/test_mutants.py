@@ -83,7 +83,14 @@ def test_lambda_with_wrong_scale_or_norm_is_caught(mutant):
     bad = check_result(mutant(p, **kw).run(), step="theory", bound=bound, psd=True)
     assert {v.verdict for v in good} == {PASS}
     v = _by_claim(bad)["invariant:step_bound"]
-    assert v.verdict == FAIL and v.counterexample["lhs"] > v.counterexample["rhs"]
+    assert v.verdict == FAIL
+    cx = v.counterexample
+    assert cx["inequality"] in ("lambda_definition", "step_bound") and cx["lhs"] != cx["rhs"]
+    # the theorem-level consequence (C3) is violated too, not only the definition
+    from gnsverify.invariants import RunContext, evaluate_run
+    ctx = RunContext(step="theory", pi=bound.pi, psd=True, convex=False)
+    c3 = [c for c in evaluate_run(mutant(p, **kw).run(), ctx) if c.inequality == "step_bound"]
+    assert c3[0].bad.size > 0
 
 
 def _cubic_case(M, name):

@@ -12,7 +12,7 @@ Closed forms used (derived in docs/theory.md, section 2):
 import numpy as np
 import pytest
 
-from numeric.gamma import estimate_gamma, find_violation, gamma_estimate
+from numeric.gamma import estimate_gamma, find_violation, gamma_estimate, violation_at
 from numeric.problems import power, power_1d, quadratic
 from numeric.rules import make_rule
 
@@ -160,6 +160,12 @@ def test_violation_witness_is_genuine(x):
         assert abs(residual_cube(x, h)) > g * abs(h) / (1.05 * gam)
         ok = find_violation(CUBE, [x], 0.95 * gam, region=region)
         assert not ok.violated and ok.ratio <= 1.0
+    # the compiled interface returns the same witness
+    rule, e = make_rule("exact"), np.zeros((0, 0))
+    ratio, h = violation_at(CUBE.kind, CUBE.data, rule.code, rule.data, 0, e, e, np.array([x]),
+                            1.05 * abs(x), 0, 32, 48, 0)
+    again = find_violation(CUBE, [x], 1.05 * abs(x))
+    assert ratio == again.ratio and np.array_equal(h, again.h)
 
 
 def test_bad_input():

@@ -309,17 +309,24 @@ def test_split_sums_to_theorem(rule):
     assert np.all(c.K_c1(eps, F0, G0, rule) <= c.K_c1_upper(eps, rule))
 
 
-def test_linear_until_eps_lin():
+@pytest.mark.parametrize("rule", ["theory", "adaptive"])
+def test_linear_until_eps_lin(rule):
     c = small_claim(0.3)
     F0, G0 = 50.0, 3.0
     assert c.eps_lin < F0
+    thm = c.theorem(rule)
     e_ok = np.geomspace(c.eps_lin, F0, 200)
-    K = c.theorem().K_numeric(e_ok, F0, G0, D=c.D)
-    assert np.all(K <= c.K_linear_bound(e_ok, F0, G0))
+    K = thm.K_numeric(e_ok, F0, G0, D=c.D, n_lag=5)
+    assert np.all(K <= c.K_linear_bound(e_ok, F0, G0, rule, n_lag=5))
     assert all(c.linear_until(e) for e in e_ok)
     e_bad = c.eps_lin * np.geomspace(1e-6, 1e-3, 10)                # far below eps_lin the C1 term wins
     assert not any(c.linear_until(e) for e in e_bad)
-    assert np.all(c.theorem().K_numeric(e_bad, F0, G0, D=c.D) > c.K_linear_bound(e_bad, F0, G0))
+    assert np.all(thm.K_numeric(e_bad, F0, G0, D=c.D, n_lag=5) > c.K_linear_bound(e_bad, F0, G0, rule, n_lag=5))
+    # flagship_linear_until, phase by phase: C1 cost <= alpha = 0 cost iff the level 2^-j F0 >= eps_lin
+    levels = F0 * 2.0 ** -np.arange(40)
+    c1_cost = thm.c * c.C1 * 4 * c.D ** 2 / levels
+    lin_cost = thm.c * c.M0 * 2 * c.D
+    np.testing.assert_array_equal(c1_cost <= lin_cost * (1 + 1e-12), levels >= c.eps_lin * (1 - 1e-12))
 
 
 # ----------------------------------------------------------------- end to end (numpy runs)
@@ -327,6 +334,7 @@ def test_linear_until_eps_lin():
 def run_theory_step(prob, claim, x0, iters):
     """Algorithm 1 with gamma_k = pi(||g_k||_*) and the Fisher matrix; returns f_k, g_k and
     the Lemma-1 slack min_k (f_k - f_{k+1}) - g_{k+1}^2/(8 lam_k)."""
+    al, Ms = claim.bound.alphas(), claim.bound.Ms()
     x, fs, gs, slack = x0.copy(), [], [], np.inf
     for _ in range(iters):
         g = prob.grad(x)
@@ -335,7 +343,7 @@ def run_theory_step(prob, claim, x0, iters):
         gs.append(t)
         if t == 0:
             break
-        lam = t / float(claim.bound.pi(t))
+        lam = t * float(np.sum(Ms * t ** -al))          # t / pi(t)
         xn = x - np.linalg.solve(prob.fisher(x) + lam * prob.B, g)
         slack = min(slack, (prob.f(x) - prob.f(xn)) - prob.dual(prob.grad(xn)) ** 2 / (8 * lam))
         x = xn
@@ -463,3 +471,10 @@ def test_bad_input():
         small_claim(0.1).linear_until(0.0)
     with pytest.raises(ValueError, match="rule"):
         small_claim(0.1).theorem("ideal")
+
+
+def test_inequality_names_documented():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "theory.md").read_text(encoding="utf-8")
+    for name in fl.INEQUALITIES:
+        assert f"`{name}`" in doc, name

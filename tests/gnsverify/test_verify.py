@@ -1,0 +1,119 @@
+"""verify / campaign: verdicts, report shape, provenance and bad input."""
+import json
+
+import numpy as np
+import pytest
+
+from gnsverify.cases import Case
+from gnsverify.catalog import holder_1d_case
+from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS
+from gnsverify.verify import campaign, fit_order, resolve_budget, verify
+from numeric.problems import power_1d
+from theory.classes import HolderHessian
+
+ROW_KEYS = {"case", "class", "exponent", "predicted_order", "predicted_K", "observed_K", "ratio",
+            "fitted_exponent", "predicted_exponent", "verdict"}
+
+
+def _claims(rep):
+    return {v.claim: v for v in rep.verdicts}
+
+
+@pytest.fixture(scope="module")
+def cubic_report():
+    return verify(holder_1d_case(dict(nu=1.0, x0=1.0)), budget="quick", runs=("theory", "adaptive"))
+
+
+def test_true_claim_passes_every_check(cubic_report):
+    rep = cubic_report
+    assert rep.verdict == PASS, [(v.claim, v.detail) for v in rep.verdicts]
+    claims = _claims(rep)
+    for name in ("invariant:acceptance", "invariant:step_bound", "invariant:no_rejection_below_pi",
+                 "invariant:lemma1_decrease", "invariant:convex_gap", "global_bound", "order",
+                 "falsify:gamma_lower_bound"):
+        assert claims[name].verdict == PASS and claims[name].tried > 0
+
+
+def test_report_is_json_ready_and_has_the_documented_shape(cubic_report):
+    rep = cubic_report
+    d = json.loads(json.dumps(rep.to_dict()))
+    assert set(rep.row) == ROW_KEYS and rep.row["verdict"] == PASS
+    assert set(rep.runs) == {"theory", "adaptive"}
+    assert d["curves"]["measure"] == "f - f*"
+    run = d["curves"]["runs"]["theory"]
+    assert len(run["k"]) == len(run["value"]) == rep.runs["theory"].trace.f.shape[0]
+    assert len(d["curves"]["bound"]["theory"]["eps"]) == len(d["curves"]["bound"]["theory"]["K"])
+    # Lipschitz Hessian, convex: K(eps) = O(eps^-1/2), and the run is no slower
+    assert rep.row["predicted_exponent"] == pytest.approx(0.5)
+    assert rep.row["observed_K"] <= rep.row["predicted_K"]
+
+
+def test_estimated_constant_and_missing_D_make_dependent_claims_inconclusive():
+    case = Case(name="cubic_est", problem=power_1d(1.0), claim=HolderHessian(nu=1, L_nu=2),
+                convex=True, constants_how={"M": "estimated"}, max_iter=30)
+    rep = verify(case, budget="quick", runs=("theory", "adaptive"))
+    c = _claims(rep)
+    assert c["global_bound"].verdict == INCONCLUSIVE
+    assert "estimated" in c["global_bound"].detail and "D is unknown" in c["global_bound"].detail
+    assert c["invariant:lemma1_decrease"].verdict == INCONCLUSIVE
+    # the guaranteed facts of the algorithm are still decided
+    assert c["invariant:acceptance"].verdict == PASS
+    assert rep.verdict == INCONCLUSIVE
+
+
+def test_global_bound_fails_when_the_run_needs_more_than_K():
+    # claim an absurdly good bound: pi = inf (M = 0) on |x|^3/3, i.e. K(eps) is only the
+    # logarithmic terms; the theory step (Newton) converges linearly and needs more
+    case = Case(name="cubic_newton_claim", problem=power_1d(1.0), claim=HolderHessian(nu=1, L_nu=0),
+                convex=True, D=1.0, D_how="construction", max_iter=80)
+    rep = verify(case, budget="quick", runs=("theory",))
+    v = _claims(rep)["global_bound"]
+    assert v.verdict == FAIL
+    cx = v.counterexample
+    assert cx["lhs"] > cx["rhs"] and cx["inequality"] == "global_bound"
+
+
+def test_fit_order_recovers_exponent_and_never_fails_on_quantization():
+    eps = 10.0 ** -np.arange(1, 7)
+    K = np.ceil(3.0 * eps ** -0.5)
+    fit = fit_order(eps, K, "sublinear")
+    assert fit["slope"] == pytest.approx(0.5, abs=0.02)
+    assert fit["slope_min"] <= 0.5 <= fit["slope"] + 0.02
+    lin = fit_order(eps, np.ceil(4.0 * np.log(1 / eps)), "linear")
+    assert lin["slope"] == pytest.approx(4.0, abs=0.2) and lin["slope_min"] <= 4.0
+
+
+def test_campaign_runs_cases_in_order_with_progress():
+    events = []
+    cases = [holder_1d_case(dict(nu=1.0, x0=1.0)), holder_1d_case(dict(nu=0.5, x0=-2.0))]
+    reps = campaign(cases, budget="quick", progress=events.append)
+    assert [r.case.name for r in reps] == ["holder_1d_nu1", "holder_1d_nu0.5"]
+    assert {e["index"] for e in events} == {0, 1} and all(e["n_cases"] == 2 for e in events)
+    assert events[-1]["stage"] == "done" and events[-1]["done"] == events[-1]["total"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(budget="huge"), "budget must be one of"),
+    (dict(budget=0), "budget must be one of"),
+    (dict(runs=("theory", "newton")), "runs must be a subset"),
+    (dict(seed=-1), "seed must be an integer"),
+    (dict(eps=[1e-3, -1.0]), "eps must be a non-empty list"),
+    (dict(progress=3), "progress must be callable"),
+])
+def test_bad_arguments_raise_one_clear_sentence(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        verify(holder_1d_case(dict(nu=1.0, x0=1.0)), **kwargs)
+
+
+def test_bad_case_and_budget_inputs():
+    with pytest.raises(ValueError, match="case must be a gnsverify Case"):
+        verify("holder_1d_nu1")
+    with pytest.raises(ValueError, match="cases must contain"):
+        campaign([1])
+    assert resolve_budget(7)["instances"] == 7
+    with pytest.raises(ValueError, match="D_how must be one of"):
+        Case(name="x", problem=power_1d(1.0), claim=HolderHessian(), D=1.0, D_how="guessed")
+    with pytest.raises(ValueError, match="claim must be a function class"):
+        Case(name="x", problem=power_1d(1.0), claim=3)
+    with pytest.raises(ValueError, match="max_iter must be an integer"):
+        Case(name="x", problem=power_1d(1.0), claim=HolderHessian(), max_iter=0)
