@@ -131,6 +131,12 @@ class Case:
             raise ValueError(f"f_star_how must be one of {F_STAR_HOW}, got {self.f_star_how!r}.")
         if self.D_how not in D_HOW:
             raise ValueError(f"D_how must be one of {D_HOW}, got {self.D_how!r}.")
+        try:
+            self.D = None if self.D is None else float(self.D)
+            self.f_star = None if self.f_star is None else float(self.f_star)
+            self.f_star_err = float(self.f_star_err)
+        except (TypeError, ValueError):
+            raise ValueError("D, f_star and f_star_err must be numbers (or None).") from None
         if self.D is not None and not (math.isfinite(self.D) and self.D > 0):
             raise ValueError(f"D must be a finite number > 0, got {self.D!r}.")
         if self.f_star is not None and not math.isfinite(self.f_star):

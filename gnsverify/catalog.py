@@ -32,13 +32,26 @@ LA_INFLATE = 1e-10
 VALUE_ROUNDING = 1e-13
 
 
-def _up(v: float) -> float:
-    """A certified upper bound from a backward-stable numerical value (module docstring)."""
-    return float(v) * (1.0 + LA_INFLATE)
+def _up(v: float, digits: int = 9):
+    """A certified upper bound from a backward-stable numerical value (module
+    docstring), rounded *up* to a short exact rational so that the symbolic layer
+    works with small numbers."""
+    return _round(float(v) * (1.0 + LA_INFLATE), digits, math.ceil)
 
 
-def _down(v: float) -> float:
-    return float(v) * (1.0 - LA_INFLATE)
+def _down(v: float, digits: int = 9):
+    """A certified lower bound (rounded *down*), as a short exact rational."""
+    return _round(float(v) * (1.0 - LA_INFLATE), digits, math.floor)
+
+
+def _round(v: float, digits: int, direction):
+    import sympy as sp
+    if v == 0.0:
+        return sp.Integer(0)
+    e = digits - 1 - math.floor(math.log10(abs(v)))
+    if e >= 0:
+        return sp.Rational(int(direction(v * 10 ** e)), 10 ** e)
+    return sp.Integer(int(direction(v / 10 ** -e)) * 10 ** -e)
 
 
 def _classes():
@@ -172,11 +185,11 @@ def _logistic_fisher(name, builder, args, lam, max_iter, description):
     if builder.startswith("softmax"):
         R = _max_row_norm(A)
         cls = _classes().QuasiSelfConcordant(Q=2 * R)
-        err_model = _approx().fisher_softmax(R, f_hi, D)
+        err_model = _approx().fisher_softmax(R, _up(f_hi), D)
     else:
         R = _max_row_norm(A)
         cls = _classes().QuasiSelfConcordant(Q=R)
-        err_model = _approx().fisher_logistic(R, f_hi, D)
+        err_model = _approx().fisher_logistic(R, _up(f_hi), D)
     return Case(
         name=name, problem=p, claim=cls, error_model=err_model, rule="fisher", convex=True,
         f_star=f_hi, f_star_how="computed", f_star_err=err, D=D, D_how="certified",

@@ -467,7 +467,7 @@ def cmd_explore(args) -> int:
     out = check_target_dir(args.out or "report-explore")
     with _progress(args) as progress, atomic_dir(out) as tmp:
         result = X.explore(args.expr, variables, box=box, x0=x0, params=params, rule=args.rule,
-                           convex=args.convex, eps=eps, budget=budget, seed=args.seed,
+                           convex=args.convex, f_star=args.f_star, eps=eps, budget=budget, seed=args.seed,
                            samples=args.samples, progress=progress)
         files = X.write_explore(tmp, result, figures=not args.no_figures)
     say(X.summary_text(result))
@@ -547,10 +547,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("expr", metavar="EXPR", help='a sympy expression, e.g. "x**4/4"')
     e.add_argument("--vars", required=True, help="variable names, comma-separated (e.g. x0,x1)")
     e.add_argument("--box", default=None, help='sampling box: "lo,hi" or "lo,hi;lo,hi;..." (default -2,2)')
-    e.add_argument("--x0", default=None, help="starting point, comma-separated (default: the box corner)")
+    e.add_argument("--x0", default=None, help="starting point, comma-separated (default: halfway from the box centre to its upper corner)")
     e.add_argument("--param", action="append", metavar="K=V", help="expression parameters (repeatable)")
     e.add_argument("--rule", default="exact", help="Hessian rule (default exact)")
-    e.add_argument("--convex", action="store_true", default=None, help="declare the function convex")
+    e.add_argument("--convex", action="store_true", default=None,
+                   help="declare f convex (checked on the sampled Hessians; makes H = hess f PSD)")
+    e.add_argument("--f-star", type=float, default=None,
+                   help="the infimum of f, if known (makes the global bound and order decidable)")
     e.add_argument("--eps", action="append", metavar="E1,E2,...", help="accuracy ladder")
     e.add_argument("--budget", default=None, help="effort level (e.g. quick)")
     e.add_argument("--samples", type=int, default=40, help="points where gamma is estimated (default 40)")

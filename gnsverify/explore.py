@@ -15,8 +15,11 @@
    function declared convex also quasi-self-concordance ``Q`` and the Lipschitz third
    derivative ``L_3``).
 5. **Verify** (:func:`gnsverify.verify.verify`): one case per derived class, built on
-   the fly; the claims hold only where the constants do, i.e. on the box, so an
-   iterate leaving the box may legitimately refute a claim (the report says so).
+   the fly. A constant derived on the box proves the class bound at ``x`` only when
+   the ball of radius ``pi(||g(x)||)`` around ``x`` lies in the box: a FAIL for a
+   point near the border (or outside) may be a true statement about the claim
+   *outside its region*, not a flaw of the theory. The default start is well inside
+   the box (:func:`default_x0`); the report says which region the constants cover.
 
 Everything is returned as one plain dict; :func:`write_explore` writes it.
 """
@@ -188,11 +191,34 @@ def derived_claims(fun, box: np.ndarray, *, convex: bool, rule: str) -> list[dic
     return out
 
 
+def check_convexity(problem, box: np.ndarray, points) -> None:
+    """Raise ``ValueError`` if a sampled Hessian has a clearly negative eigenvalue.
+
+    Sampling cannot prove convexity; it can refute a declaration.
+    """
+    for x in points:
+        H = np.asarray(problem.hess(np.asarray(x, dtype=float)), dtype=float)
+        if not np.all(np.isfinite(H)):
+            continue
+        ev = np.linalg.eigvalsh(0.5 * (H + H.T))
+        scale = max(1.0, float(np.max(np.abs(ev))))
+        if ev[0] < -1e-10 * scale:
+            raise ValueError(f"--convex was declared but the Hessian has the eigenvalue {ev[0]:.3g} at "
+                             f"x = {np.round(np.asarray(x, dtype=float), 4).tolist()}.")
+
+
 def predictions(bound, convex: bool) -> dict:
-    """Order of the rate theorem for ``bound`` (``{"kind", "exponent", "text"}``)."""
+    """Orders of the rate theorems for ``bound``: stationarity (always; what explore
+    verifies) and, for a declared-convex ``f``, the function gap (needs ``D``)."""
     from theory import rates
-    o = rates.theorem(bound, convex=convex).order()
-    return {"kind": o.get("kind"), "exponent": float(o["exponent"]), "text": o.get("text", "")}
+    o = rates.theorem(bound, convex=False).order()
+    out = {"stationarity": o.get("text", ""), "stationarity_exponent": float(o["exponent"])}
+    if convex:
+        c = rates.theorem(bound, convex=True).order()
+        out.update(gap=c.get("text", ""), gap_exponent=float(c["exponent"]))
+    else:
+        out.update(gap=None, gap_exponent=None)
+    return out
 
 
 def fitted_bound(fit: dict):
@@ -209,16 +235,31 @@ def fitted_bound(fit: dict):
     return ClassBound((Monomial(a, M, "fitted"),), "fitted", {"M": "estimated"})
 
 
+def default_x0(box: np.ndarray) -> np.ndarray:
+    """Halfway from the centre of the box to its upper corner.
+
+    The derived constants hold on the box; the class bound at ``x`` needs them on the
+    ball of radius ``pi(||g(x)||)`` around ``x``, so a start well inside the box keeps
+    the method's region (and those balls) covered for typical functions.
+    """
+    centre = box.mean(axis=1)
+    return centre + 0.5 * (box[:, 1] - centre)
+
+
 # -- the pipeline -----------------------------------------------------------------------
 
 def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str = "exact",
-            convex: bool | None = None, eps=None, budget=None, seed: int = 0, samples: int = 40,
+            convex: bool | None = None, f_star=None, eps=None, budget=None, seed: int = 0, samples: int = 40,
             verify_claims: bool = True, progress=None) -> dict:
     """Run the whole exploration (see the module docstring); return a plain dict.
 
-    ``box`` is a list of ``(lo, hi)`` (default ``[-2, 2]`` per variable); ``x0``
-    defaults to the upper corner of the box. ``convex`` declares convexity (default
+    ``box`` is a list of ``(lo, hi)`` (default ``[-2, 2]`` per variable). ``convex`` declares convexity (default
     no: the stationarity theorem, valid for every function, is used).
+    ``x0`` defaults to :func:`default_x0` (halfway from the centre to the upper corner).
+    ``f_star`` (the infimum of ``f``, when the user knows it) makes the global bound
+    and order decidable; without it they are INCONCLUSIVE (``F0`` unknown). A declared
+    convex ``f`` is checked against the sampled Hessians (a negative eigenvalue is an
+    input error) and makes the exact Hessian PSD for the checker.
     """
     from theory.expr import SymbolicFunction
     from theory.interval import validate_box
@@ -227,7 +268,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
     fun = SymbolicFunction.parse(expr, ",".join(names), params or {})
     n = fun.n
     box_arr = validate_box(box if box is not None else [DEFAULT_BOX] * n, n)
-    x0_arr = box_arr[:, 1].copy() if x0 is None else np.asarray(x0, dtype=np.float64).reshape(-1)
+    x0_arr = default_x0(box_arr) if x0 is None else np.asarray(x0, dtype=np.float64).reshape(-1)
     if x0_arr.shape != (n,) or not np.all(np.isfinite(x0_arr)):
         raise ValueError(f"x0 must be {n} finite numbers.")
     if isinstance(samples, bool) or int(samples) < 3:
@@ -261,14 +302,21 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
         fit = fit_power_law([], [])
     result["profile"] = prof
     result["fit"] = fit
+    if convex:
+        check_convexity(problem, box_arr, prof["x"] or sample_box(box_arr, int(samples), seed).tolist())
+    if f_star is not None:
+        f_star = float(f_star)
+        if not math.isfinite(f_star) or f_star > f0:
+            raise ValueError(f"f_star must be a finite number <= f(x0) = {f0:.6g}, got {f_star!r}.")
+    result["f_star"] = f_star
 
     # predict
     say("deriving class constants on the box")
     fb = fitted_bound(fit)
     result["predictions"] = [{"source": "fitted", "alpha": fit["alpha"], "M": None if fb is None else fb.Ms()[0],
                               "how": "estimated", **(predictions(fb, convex) if fb is not None else
-                                                     {"kind": None, "exponent": None,
-                                                      "text": "no rate (fit unusable or alpha outside [0, 1])"})}]
+                                                     {"stationarity": "no rate (fit unusable or alpha "
+                                                                      "outside [0, 1])"})}]
     claims = derived_claims(fun, box_arr, convex=convex, rule=rule)
     for c in claims:
         if "claim" in c:
@@ -285,7 +333,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
         for c in claims:
             if "claim" not in c:
                 continue
-            case = make_case(fun, problem, c, rule=rule, convex=convex)
+            case = make_case(fun, problem, c, rule=rule, convex=convex, f_star=f_star)
             say(f"verifying {case.name}")
             kw = dict(seed=seed, progress=progress)
             if eps:
@@ -304,15 +352,37 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
     return result
 
 
-def make_case(fun, problem, claim_entry: dict, *, rule: str, convex: bool):
-    """A :class:`gnsverify.cases.Case` for one derived class claim."""
+def _explore_case_type():
+    from dataclasses import dataclass
     from gnsverify.cases import Case
+
+    @dataclass
+    class ExploreCase(Case):
+        """A case whose rates are always the stationarity theorem (valid for every
+        ``f``; it needs no ``D``), while a declared-convex ``f`` with the exact Hessian
+        still counts as PSD, so Lemma 1 and its corollaries are checked."""
+
+        psd_declared: bool = False
+
+        @property
+        def psd(self) -> bool:
+            return self.psd_declared or Case.psd.fget(self)
+
+    return ExploreCase
+
+
+def make_case(fun, problem, claim_entry: dict, *, rule: str, convex: bool, f_star=None):
+    """A case for one derived class claim (see :func:`_explore_case_type`)."""
     how = claim_entry["how"]
-    return Case(
+    return _explore_case_type()(
         name=f"explore:{claim_entry['class']}", problem=problem, claim=claim_entry["claim"], rule=rule,
-        convex=convex, constants_how={claim_entry["constant"]: how},
+        convex=False, psd_declared=bool(convex and rule in ("exact", "zero")),
+        f_star=None if f_star is None else float(f_star),
+        f_star_how=None if f_star is None else "construction",
+        max_iter=200, constants_how={claim_entry["constant"]: how},
         description=(f"f = {fun.expr}; {claim_entry['constant']} = {claim_entry['value']:.6g} ({how}) "
-                     "on the box, so the claim covers iterates inside the box only"),
+                     "on the box: the claim is proven at x when the ball of radius pi(||g(x)||) "
+                     "around x lies in the box"),
         params={"expr": str(fun.expr)},
     )
 
@@ -328,7 +398,7 @@ def summary_text(result: dict) -> str:
                      f"{fit['used']} points)")
     else:
         lines.append(f"no power law fitted ({fit['used']} usable points)")
-    cols = ["source", "alpha", "M", "kind", "exponent", "how"]
+    cols = ["source", "alpha", "M", "stationarity", "gap", "how"]
     lines += ["", rep.text_table(cols, [[p.get(c) for c in cols] for p in result["predictions"]])]
     if result["reports"]:
         lines += ["", rep.summary_table(result["reports"])]
@@ -410,12 +480,18 @@ def explore_markdown(result: dict, figs: dict) -> str:
     if "gamma profile" in figs:
         lines += [f"![gamma profile]({figs['gamma profile']})", ""]
     lines += ["## Constants on the box", "",
+              "Each constant holds on the box; the class bound it gives is proven at a point x "
+              "when the ball of radius pi(||g(x)||) around x lies in the box, so a violation "
+              "near the border can be a true statement about the claim outside its region.", "",
               rep.markdown_table(["constant", "class", "value", "how", "lower", "upper", "error"],
                                  [[c.get(k) for k in ("constant", "class", "value", "how", "lower", "upper",
                                                       "error")] for c in result["constants"]]), "",
               "## Predicted rates", "",
-              rep.markdown_table(["source", "alpha", "M", "kind", "exponent", "text"],
-                                 [[p.get(k) for k in ("source", "alpha", "M", "kind", "exponent", "text")]
+              "Iterations to reach `eps`: `stationarity` is the theorem for `min ||g(x_k)|| <= eps` "
+              "(every f; the one verified below), `gap` the theorem for `f(x_k) - f* <= eps` "
+              "(convex f, needs D).", "",
+              rep.markdown_table(["source", "alpha", "M", "stationarity", "gap", "how"],
+                                 [[p.get(k) for k in ("source", "alpha", "M", "stationarity", "gap", "how")]
                                   for p in result["predictions"]]), ""]
     if result["reports"]:
         lines += ["## Verification", "", rep.rate_table(rep.rate_rows(result["reports"]), "md"), ""]

@@ -23,18 +23,26 @@ def _unit_floats(lo: float, hi: float):
     return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False)
 
 
+def _grid(lo: float, hi: float, steps: int):
+    """Numbers ``lo + (hi - lo) k / steps``: exponents and constants enter exact symbolic
+    formulas, so they are drawn from a fine rational grid rather than as raw floats."""
+    if hi == lo:
+        return st.just(float(lo))
+    return st.integers(0, steps).map(lambda k: lo + (hi - lo) * k / steps)
+
+
 def holder_power_params(nu=(0.05, 1.0), x0=(0.1, 4.0)):
     """``|x|^(2+nu)/(2+nu)`` in 1-D: ``{"nu", "x0"}`` with ``nu`` in the range and a
     starting point ``x0`` of either sign with ``|x0|`` in the range."""
     return st.fixed_dictionaries({
-        "nu": _unit_floats(*nu),
+        "nu": _grid(*nu, 19),
         "x0": st.tuples(_unit_floats(*x0), st.booleans()).map(lambda t: t[0] if t[1] else -t[0]),
     })
 
 
 def power_params(n=(1, 4), p=(2.0, 3.0)):
     """``(1/p)||Ax - b||^p`` with seeded Gaussian ``A``: ``{"n", "p", "seed"}``."""
-    return st.fixed_dictionaries({"n": st.integers(*n), "p": _unit_floats(*p),
+    return st.fixed_dictionaries({"n": st.integers(*n), "p": _grid(*p, 20),
                                   "seed": st.integers(0, 2**16)})
 
 
@@ -60,8 +68,8 @@ def logistic_data(m=(10, 60), n=(1, 5), lam=(1e-3, 1e-1)):
 def error_models(C1=(0.0, 0.0), C2=(0.0, 2.0), beta=(0.0, 1.0)):
     """Synthetic perturbation sizes ``||E(x)|| = C1 + C2 ||g||^(1-beta)``:
     ``{"C1", "C2", "beta"}`` (``C1 = 0`` by default: the phase-diagram regime)."""
-    return st.fixed_dictionaries({"C1": _unit_floats(*C1), "C2": _unit_floats(*C2),
-                                  "beta": _unit_floats(*beta)})
+    return st.fixed_dictionaries({"C1": _grid(*C1, 20), "C2": _grid(*C2, 20),
+                                  "beta": _grid(*beta, 8)})
 
 
 def starting_points(center, radius: float = 1.0):

@@ -168,6 +168,14 @@ class _Setup:
         rungs = top * 10.0 ** -np.arange(1, 9)
         return rungs[rungs >= floor]
 
+    def rate_blocker(self) -> str | None:
+        """Why ``K(eps)`` cannot even be evaluated (``None`` if it can)."""
+        if self.fs is None:
+            return f"{self.case.f_star_reason()}: F0 = f(x0) - f* unknown"
+        if self.convex and self.case.D is None:
+            return "D is unknown: the convex theorem needs it"
+        return None
+
     def rate_data(self, n_lag=0) -> dict:
         F0 = self.f0 - (self.fs[0] if self.fs is not None else self.f0)
         return {"F0": max(F0, 0.0), "G0": self.G0, "D": self.case.D, "n_lag": n_lag}
@@ -216,6 +224,11 @@ def _reach(seq: np.ndarray, eps: float) -> tuple[int, bool]:
 
 def _global_bound(s: _Setup, results: dict, case_name: str) -> tuple[Verdict, dict]:
     rows, fails, undecided_rungs, tried = [], [], 0, 0
+    blocker = s.rate_blocker()
+    if blocker:
+        extra = [s.undecided["constants"]] if "constants" in s.undecided else []
+        return Verdict(case_name, "global_bound", INCONCLUSIVE,
+                       detail=f"cannot decide: {'; '.join([blocker] + extra)}"), {"rungs": []}
     for run, res in results.items():
         rule = "adaptive" if run == "adaptive" else "theory"
         rate = s.case.rate(rule)
@@ -242,10 +255,8 @@ def _global_bound(s: _Setup, results: dict, case_name: str) -> tuple[Verdict, di
             if not ok:
                 fails.append(row)
     missing = [s.undecided[d] for d in ("constants", "f_star") if d in s.undecided]
-    if s.convex and s.measure == "f - f*" and "D" in s.undecided:
+    if s.convex and "D" in s.undecided:
         missing.append(s.undecided["D"])
-    if s.measure != "f - f*" and s.convex:
-        missing.append("f* unknown: the convex theorem cannot be checked on the gap")
     data = dict(rungs=rows)
     if fails:
         first = fails[0]
@@ -298,6 +309,9 @@ def _order(s: _Setup, results: dict, gb_rows: list, case_name: str) -> tuple[Ver
     o = s.case.rate("theory").order()
     kind, e_pred = o["kind"], float(o["exponent"])
     info = dict(kind=kind, predicted_exponent=e_pred, fits={})
+    if s.rate_blocker():
+        return Verdict(case_name, "order", INCONCLUSIVE, predicted=e_pred,
+                       detail=f"cannot decide: {s.rate_blocker()}"), info
     verdicts = []
     for run in results:
         pts = [(r["eps"], r["observed"]) for r in gb_rows
@@ -447,7 +461,7 @@ def _curves(s: _Setup, results: dict, gb_data: dict) -> dict:
         else:
             seq, _ = s.quantity(res)
         out["runs"][name] = {"k": list(range(seq.shape[0])), "value": [_num(v) for v in seq]}
-    if s.ladder.size and "constants" not in s.undecided:
+    if s.ladder.size and "constants" not in s.undecided and s.rate_blocker() is None:
         for rule in ("theory", "adaptive"):
             try:
                 rate = s.case.rate(rule)

@@ -58,10 +58,23 @@ radii of the direction, plus the endpoints of that admissible interval. For regi
 the admissible radii of a direction ``u`` are ``{s >= 0 : s^2 a + s b <= 0}`` with
 ``a = <H u, u>``, ``b = <g, u>``: ``[0, -b/a]`` if ``a > 0`` and ``b < 0``; ``[0, inf)``
 if ``a <= 0`` and ``b <= 0``; ``[-b/a, inf)`` if ``a < 0 < b``; empty otherwise.
-Then *refinement*: golden-section search in ``log s`` along the ``N_TOP`` best
-directions, and an adaptive random pattern search on ``h`` from the best step. The
-refinement only adds samples, so it can only lower the estimate. Everything is
-deterministic given ``seed``.
+Then *refinement*: golden-section search in ``log s`` around the ``N_TOP`` best
+sampled steps (distinct); up to ``N_ASCENT`` ascent steps of ``||r_x(s u)||_*`` on the direction at
+fixed radius (gradient ``s L^-1 (hess f(x+h) - H) B^-1 r`` in whitened coordinates:
+power iteration when ``r`` is linear in ``h``), each followed by a radius search; and
+an adaptive random pattern search on ``(u, s)`` from the best step. The refinement
+only adds samples, so it can only lower the estimate. Everything is deterministic
+given ``seed`` (a private splitmix64 stream: no global random state is touched).
+
+Compiled interface (agreed with the solver and the checker)::
+
+    gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_radii,
+                   seed, gamma_hi) -> float
+    violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs,
+                 n_radii, seed) -> (ratio, h)
+    violation_report(same arguments) -> (ratio, h, ||g||_*, ||r_x(h)||_*, tau(h))
+
+Python: :func:`estimate_gamma`, :func:`find_violation` (returns :class:`Violation`).
 """
 from __future__ import annotations
 
@@ -77,7 +90,7 @@ U_ROUND = np.finfo(np.float64).eps
 NOISE_FACTOR = 16.0
 RADIUS_RATIO = 2.0
 N_PATH = 6
-N_TOP = 3
+N_TOP = 6
 N_LINE = 20
 N_PATTERN = 48
 N_ASCENT = 8
@@ -352,6 +365,27 @@ def _noise_floor(kind, data, mode, B, L, x, g, gnorm, H, Z, keep):
 
 
 @jit
+def _keep_top(top_sc, top_k, top_s, sc, k, s):
+    """Insert ``(sc, k, s)`` into the sorted list of the best scores; a score equal to a
+    listed one at the same radius (a duplicate direction) is skipped."""
+    K = top_sc.shape[0]
+    if not (sc < top_sc[K - 1]):
+        return
+    for i in range(K):
+        if sc == top_sc[i] and s == top_s[i]:
+            return
+    i = K - 1
+    while i > 0 and sc < top_sc[i - 1]:
+        top_sc[i] = top_sc[i - 1]
+        top_k[i] = top_k[i - 1]
+        top_s[i] = top_s[i - 1]
+        i -= 1
+    top_sc[i] = sc
+    top_k[i] = k
+    top_s[i] = s
+
+
+@jit
 def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_radii,
             seed, refine):
     """Minimize the score over the sample set (+ refinement when ``refine``).
@@ -389,8 +423,9 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
     best = np.inf
     best_z = np.zeros(n)
     best_s = 0.0
-    dir_best = np.full(m, np.inf)
-    dir_s = np.zeros(m)
+    top_sc = np.full(N_TOP, np.inf)       # the N_TOP best distinct (score, direction, radius)
+    top_k = np.zeros(N_TOP, dtype=np.int64)
+    top_s = np.zeros(N_TOP)
     radii = np.empty(n_radii + 2)
     for k in range(m):
         if not keep[k]:
@@ -417,9 +452,7 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
             if how == MODE_GAMMA and s >= best:
                 break                       # t(h) >= ||h||: cannot improve
             sc, h = _eval(kind, data, mode, B, L, x, g, gnorm, H, eps0, how, z, s)
-            if sc < dir_best[k]:
-                dir_best[k] = sc
-                dir_s[k] = s
+            _keep_top(top_sc, top_k, top_s, sc, k, s)
             if sc < best:
                 best = sc
                 best_h = h
@@ -428,14 +461,12 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
     if not refine or not np.isfinite(best):
         return best, best_h, gnorm, eps0
 
-    # line refinement (golden section in log s) along the N_TOP best directions
-    order = np.argsort(dir_best)
-    for t in range(min(N_TOP, m)):
-        k = order[t]
-        if not np.isfinite(dir_best[k]):
+    # line refinement (golden section in log s) around the N_TOP best sampled steps
+    for t in range(N_TOP):
+        if not np.isfinite(top_sc[t]):
             break
         best, best_h, best_z, best_s = _line(kind, data, mode, B, L, x, g, gnorm, H, eps0,
-                                             how, region, gw, C, cap, Z[k], dir_s[k],
+                                             how, region, gw, C, cap, Z[top_k[t]], top_s[t],
                                              best, best_h, best_z, best_s)
 
     # ascent on the direction at fixed radius: gradient of 1/2 ||r(s u)||_*^2 with respect
@@ -616,6 +647,8 @@ def _prepare(problem, x, rule, B, region, n_dirs, n_radii, seed):
     r = rule if isinstance(rule, HessianRule) else make_rule(rule, problem.n)
     if r.name not in problem.rules:
         raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {r.name!r}.")
+    if r.E0.size and r.E0.shape != (problem.n, problem.n):
+        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape {r.E0.shape}).")
     if region not in REGIONS:
         raise ValueError(f"region must be one of {sorted(REGIONS)}, got {region!r}.")
     n_dirs = _check_count("n_dirs", n_dirs, 0, 100000)

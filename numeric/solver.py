@@ -46,9 +46,14 @@ the ideal-step estimator of ``gamma`` are not counted (it is a measuring device,
 not part of the method).
 
 BLAS threads: inside compiled code, numba's matrix products and LAPACK calls use
-scipy's OpenBLAS; :func:`minimize_gns` runs the kernel under
-``threadpoolctl.threadpool_limits(blas_threads)``, default 1 thread (measured
-faster or equal at the sizes this project runs; see README "Speed").
+scipy's OpenBLAS (numpy's own OpenBLAS is not called by the kernel).
+:func:`minimize_gns` limits the BLAS pools to ``blas_threads`` (default 1) while the
+kernel runs, for ``n >= 64`` (smaller calls are not threaded). Measured on a 2-core
+machine at ``n = 200``: 2 threads were 10x (Chebyshev-Rosenbrock, ``n = 200``) to 50x
+(LogSumExp ``500 x 200``) slower per iteration than 1 thread, because the matrices
+are too small for threads to pay and the worker threads compete with the caller
+(see README "Speed"). Results are bit-identical run to run for a fixed thread count;
+a different count may change reductions in the last bits.
 """
 from __future__ import annotations
 

@@ -164,8 +164,7 @@ def main(argv=None):
         if a.only and name not in a.only.split(","):
             continue
         out["problems"][name] = bench_one(name, p, rule, x0, opts, a.repeat, a.threads)
-        if not a.json:
-            print(f"... {name} done", file=sys.stderr)
+        print(f"... {name} done", file=sys.stderr, flush=True)
     cold_start(1)  # make sure the cache is warm for this exact command
     out["cold_start_s"] = cold_start(a.repeat)
     if a.json:

@@ -76,6 +76,8 @@ def _rule(problem, rule):
         r = make_rule(rule, problem.n)
     if r.name not in problem.rules:
         raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {r.name!r}.")
+    if r.E0.size and r.E0.shape != (problem.n, problem.n):
+        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape {r.E0.shape}).")
     return r
 
 

@@ -13,7 +13,8 @@ SUPER_UNIVERSAL    adaptive constant ``H_k``    ``lambda = H_k ||g||^alpha``
 DAMPED_NEWTON      step length ``t``            regularization added to ``H``
 =================  ===========================  ====================================
 
-Trials (``trial_gamma``) carry the same parameter as ``gamma``. A trial point whose
+Trials (``trial_gamma``) carry the same parameter as ``gamma``; ``trial_step`` is
+``||x_trial - x_k||`` (for the fast gradient method ``x_trial = y - g(y)/L``). A trial point whose
 value or gradient is not finite is a rejection. Oracle counts: each ``value_grad``
 counts one value and one gradient; each Hessian formed counts one.
 """

@@ -4,12 +4,13 @@ import json
 import numpy as np
 import pytest
 
-from gnsverify.cases import Case
+from gnsverify.cases import Case, TheoryRate
 from gnsverify.catalog import holder_1d_case
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS
 from gnsverify.verify import campaign, fit_order, resolve_budget, verify
 from numeric.problems import power_1d
-from theory.classes import HolderHessian
+from theory.classes import FirstOrder, HolderHessian
+from theory.rates import RateTheorem
 
 ROW_KEYS = {"case", "class", "exponent", "predicted_order", "predicted_K", "observed_K", "ratio",
             "fitted_exponent", "predicted_exponent", "verdict"}
@@ -57,17 +58,29 @@ def test_estimated_constant_and_missing_D_make_dependent_claims_inconclusive():
     assert "estimated" in c["global_bound"].detail and "D is unknown" in c["global_bound"].detail
     assert c["invariant:lemma1_decrease"].verdict == INCONCLUSIVE
     # the guaranteed facts of the algorithm are still decided
-    assert c["invariant:acceptance"].verdict == PASS
+    assert c["invariant:step_bound"].verdict == PASS
     assert rep.verdict == INCONCLUSIVE
 
 
+class SmallConstantRate(TheoryRate):
+    """The convex theorem with the decrease constant 16 replaced by 1e-9 (far too strong)."""
+
+    def __init__(self, bound):
+        super().__init__(bound, convex=True)
+        self.theorem = RateTheorem(bound=bound, setting="convex", rule="theory", constant=1e-9)
+
+
 def test_global_bound_fails_when_the_run_needs_more_than_K():
-    # claim an absurdly good bound: pi = inf (M = 0) on |x|^3/3, i.e. K(eps) is only the
-    # logarithmic terms; the theory step (Newton) converges linearly and needs more
-    case = Case(name="cubic_newton_claim", problem=power_1d(1.0), claim=HolderHessian(nu=1, L_nu=0),
-                convex=True, D=1.0, D_how="construction", max_iter=80)
-    rep = verify(case, budget="quick", runs=("theory",))
-    v = _claims(rep)["global_bound"]
+    # gradient method on |x|^3/3 (first-order class, L = 2 on the sublevel set) is
+    # sublinear (about 1000 iterations to the last rung); K(eps) with the constant 1e-9
+    # is only its logarithmic terms (< 100) and must be contradicted
+    def case(rate=None):
+        return Case(name="gd_cubic", problem=power_1d(1.0), claim=FirstOrder(L=2), rule="zero",
+                    convex=True, D=1.0, D_how="construction", max_iter=3000, rate_model=rate)
+    good = _claims(verify(case(), budget="quick", runs=("theory",)))["global_bound"]
+    assert good.verdict == PASS
+    c = case()
+    v = _claims(verify(case(SmallConstantRate(c.bound())), budget="quick", runs=("theory",)))["global_bound"]
     assert v.verdict == FAIL
     cx = v.counterexample
     assert cx["lhs"] > cx["rhs"] and cx["inequality"] == "global_bound"

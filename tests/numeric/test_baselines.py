@@ -7,6 +7,7 @@ from numeric.baselines import (BASELINES, cubic_newton, damped_newton, fast_grad
                                gradient_method, super_universal_newton)
 from numeric.baselines.cubic import cubic_step
 from numeric.problems import logistic, power, quadratic, rosenbrock
+from numeric.rules import make_rule
 
 QUAD = quadratic(n=5, cond=20.0, seed=0)
 LOGI = logistic(m=60, n=4, lam=1e-2, seed=1)
@@ -147,6 +148,8 @@ def test_bad_input():
             super_universal_newton(QUAD, alpha=bad)
     with pytest.raises(ValueError, match="rule"):
         damped_newton(QUAD, rule="fisher")
+    with pytest.raises(ValueError, match="rule must be built for dimension 5"):
+        cubic_newton(QUAD, rule=make_rule("perturbed", 2, C1=1.0))
     with pytest.raises(ValueError, match="max_iter"):
         damped_newton(QUAD, max_iter=-1)
     with pytest.raises(ValueError, match="max_trials"):

@@ -11,6 +11,7 @@ Closed forms used (derived in docs/theory.md, section 2):
 """
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from numeric.gamma import estimate_gamma, find_violation, gamma_estimate, violation_at
 from numeric.problems import power, power_1d, quadratic
@@ -181,6 +182,8 @@ def test_bad_input():
         estimate_gamma(p, x, rule="nope")
     with pytest.raises(ValueError, match="rule"):
         estimate_gamma(p, x, rule="fisher")
+    with pytest.raises(ValueError, match="rule must be built for dimension 2"):
+        estimate_gamma(p, x, rule=make_rule("perturbed", 3, C1=1.0))
     with pytest.raises(ValueError, match="B must"):
         estimate_gamma(p, x, B=-np.eye(2))
     with pytest.raises(ValueError, match="region"):
@@ -207,3 +210,34 @@ def test_dense_metric_equals_change_of_variables():
             e1 = estimate_gamma(base, x, B=S.T @ S, region=region)
             e2 = estimate_gamma(moved, S @ x, region=region)
             assert np.isfinite(e1) and e1 == pytest.approx(e2, rel=0.01)
+
+
+def test_rounding_guard_near_stationary_point():
+    """Near x*, the computed residual of a quadratic is pure rounding noise of the size
+    of ||g||; the guard (residual_noise) must not turn it into a fake violation."""
+    p = quadratic(n=4, cond=1e3, seed=5, b=np.full(4, 1e3))
+    for d in (1e-6, 1e-9):
+        x = p.x_star + d
+        assert estimate_gamma(p, x) == np.inf
+        assert not find_violation(p, x, 1e-3).violated
+
+
+@settings(max_examples=25)
+@given(nu=st.floats(0.05, 1.0), x=st.floats(0.01, 10.0), sign=st.sampled_from([-1.0, 1.0]))
+def test_hoelder_row_on_power_family(nu, x, sign):
+    """|x|^(2+nu)/(2+nu): Hessian (1+nu)|x|^nu is nu-Hoelder with L_nu = 1+nu, so the
+    Hoelder row gives pi(|g|) = ((1+nu)/(1+nu))^(-1/(1+nu)) |g|^(1/(1+nu)) = |x|.
+    The estimate (an upper estimate) must not fall below it, and must agree with a
+    slow grid reference."""
+    x = sign * x
+    prob = power_1d(nu)
+    g = np.sign(x) * abs(x) ** (1 + nu)
+    pi = abs(g) ** (1 / (1 + nu))
+    est = estimate_gamma(prob, [x])
+    assert est >= pi * (1 - 1e-9)
+    mag = np.geomspace(1e-4, 1e2, 100001) * abs(x)
+    hs = np.concatenate([-mag, mag])
+    gp = lambda z: np.sign(z) * np.abs(z) ** (1 + nu)
+    r = np.abs(gp(x + hs) - g - (1 + nu) * abs(x) ** nu * hs)
+    ref = np.min(np.maximum(np.abs(hs), abs(g) * np.abs(hs) / r))
+    assert est == pytest.approx(ref, rel=0.01)
