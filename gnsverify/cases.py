@@ -27,8 +27,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-#: Provenances a verdict may rely on (anything else, e.g. "estimated", is undecidable).
-DECIDABLE_CONSTANT = ("closed form", "certified", "derived", "by construction", "construction")
 F_STAR_HOW = ("construction", "computed", "estimated", None)
 D_HOW = ("construction", "certified", "estimated", None)
 #: Rules whose ``H(x)`` is PSD whatever ``f`` is (Lemma 1 and its corollaries apply).
@@ -224,9 +222,18 @@ class Case:
                 "D": self.D_how if self.D is not None else None}
 
     def undecided_constants(self) -> list[str]:
-        """Names of class-bound constants that are not closed-form or certified."""
-        return sorted(k for k, v in self.provenance()["constants"].items()
-                      if v not in DECIDABLE_CONSTANT)
+        """Names of class-bound constants that are only estimated (or of unknown origin).
+
+        Provenance entries are free text from the theory layer ("closed form",
+        "certified", "derived", "by construction", or notes on how a rule was
+        applied); an entry counts as undecidable when it says "estimated" or
+        "unknown" or is empty."""
+        out = []
+        for k, v in self.provenance()["constants"].items():
+            text = str(v or "").lower()
+            if not text or "estimat" in text or "unknown" in text:
+                out.append(k)
+        return sorted(out)
 
     # ------------------------------------------------------------------ f*, D
     def f_star_how_resolved(self) -> str | None:

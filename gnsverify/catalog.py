@@ -24,6 +24,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
+import sympy as sp
 
 from gnsverify.cases import Case, Family
 
@@ -332,10 +333,13 @@ def _quadratic_exact():
     ev = np.linalg.eigvalsh(p.data[0])
     F0 = p.value(p.x0) - p.f_star
     return Case(
-        name="quadratic_newton", problem=p, claim=_classes().lipschitz_hessian(L2=0), rule="exact",
+        name="quadratic_newton", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
+        rule="exact",
         convex=True, D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=10,
         params=dict(n=4, cond=50.0, seed=2),
-        description="Quadratic, exact Hessian: the residual vanishes, gamma = inf (pi = inf, Newton).")
+        description=("Quadratic, exact Hessian: the residual vanishes and gamma = inf, so every "
+                     "L2 >= 0 is a valid Lipschitz constant; L2 = 1e-6 > 0 keeps lambda > 0 (with "
+                     "pi = inf the inequalities degenerate to 0/0 once g reaches rounding level)."))
 
 
 def _synthetic_indefinite():
@@ -344,7 +348,7 @@ def _synthetic_indefinite():
     F0 = p.value(p.x0) - p.f_star
     C2, beta = 0.3, 0.5
     return Case(
-        name="synthetic_indefinite", problem=p, claim=_classes().lipschitz_hessian(L2=0),
+        name="synthetic_indefinite", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
         error_model=_approx().synthetic(0, C2, beta), rule="perturbed",
         rule_params=dict(C1=0.0, C2=C2, beta=beta, seed=0), convex=True,
         D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=60,

@@ -11,7 +11,8 @@ Cases, classes and problems are catalog names or ``module:object`` /
 ``path/to/file.py:object`` references (see :mod:`gnsverify.extend`).
 
 Exit codes: 0 success (no claim failed), 1 a claim FAILed, 2 usage or input error
-(one sentence naming the bad input on stderr), 130 interrupted. Result folders are
+(one sentence naming the bad input on stderr), 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM). Result folders are
 written atomically (complete or absent). Progress goes to stderr when it is a
 terminal (never with ``--quiet``); tables and the list of written files go to
 stdout.
@@ -22,6 +23,7 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -35,7 +37,7 @@ from gnsverify.progress import Progress
 from gnsverify.verdict import FAIL
 
 PROG = "gnsverify"
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 STEPS = ("adaptive", "theory", "ideal")
 
 
@@ -123,7 +125,15 @@ def say(msg: str = "") -> None:
 
 
 def said_files(out: Path, files) -> None:
-    say(f"wrote {out}/: " + ", ".join(str(f) for f in files))
+    """Tell where the results went (figures counted per folder, not listed)."""
+    files = [str(f) for f in files]
+    figs = [f for f in files if f.startswith("figures/")]
+    rest = [f for f in files if not f.startswith("figures/")]
+    if len(figs) > 3:
+        rest.append(f"figures/ ({len(figs)} PNG)")
+    else:
+        rest += figs
+    say(f"wrote {out}/: " + ", ".join(rest))
 
 
 def _case_on_the_fly(problem_ref: str, class_ref: str, params: dict, *, rule: str | None, name: str | None):
@@ -177,10 +187,7 @@ def cmd_verify(args) -> int:
         if with_phase:
             from gnsverify.phase_experiment import phase_experiment
             progress("phase diagram")
-            pkw = dict(seed=args.seed)
-            if budget is not None:
-                pkw["budget"] = budget
-            phase = phase_experiment(progress=progress, **pkw)
+            phase = phase_experiment(seed=args.seed, progress=progress)
         meta = dict(cases=len(reports), eps=eps if eps else "per case", budget=budget or "default",
                     seed=args.seed, seconds=round(time.perf_counter() - t0, 1))
         progress("writing the report")
@@ -289,7 +296,13 @@ TABLE_FORMATS = ("md", "latex", "text", "csv")
 def cmd_table(args) -> int:
     from theory import tables
     out = check_target_file(args.out) if args.out else None
-    rows = tables.rate_table()
+    if args.cls:
+        classes = [resolve_class(ref, **parse_params(args.param)) for ref in args.cls]
+    else:
+        if args.param:
+            raise UsageError("--param needs --class (the class the parameters belong to).")
+        classes = None
+    rows = tables.rate_table(classes=classes)
     text = tables.render(rows, fmt=args.format)
     if not text.endswith("\n"):
         text += "\n"
@@ -427,27 +440,45 @@ def cmd_check(args) -> int:
     if args.case_name and args.cls and not args.problem:
         raise UsageError("give either CASE or --class, not both.")
     if args.case_name or args.problem:
-        target = _single_case(args)
-        label = target.name
+        targets = [_single_case(args)]
+        label = targets[0].name
     elif args.cls:
-        target = resolve_class(args.cls, **parse_params(args.param))
-        label = target.name
+        params = parse_params(args.param)
+        cls = resolve_class(args.cls, **params)
+        label = cls.name
+        targets = cases_claiming(cls.name)
+        if params:     # the catalog instances, with the class claimed at the given parameters
+            targets = [dataclasses.replace(c, name=f"{c.name}[{','.join(args.param)}]", claim=cls)
+                       for c in targets]
+        if not targets:
+            raise UsageError(f"no catalog case claims the class {cls.name!r}; give --problem too "
+                             f"(a problem on which to test it).")
     else:
         raise UsageError("check needs a CASE or --class NAME.")
     out = check_target_dir(args.out or f"report-check-{rep.slug(label)}")
     with _progress(args) as progress, atomic_dir(out) as tmp:
-        progress(f"searching for counterexamples to {label} ({args.examples} examples)")
-        verdicts = falsify.search(target, examples=args.examples, seed=args.seed, what=args.what)
-        verdicts = verdicts if isinstance(verdicts, list) else [verdicts]
-        holder = [argparse.Namespace(case=label, verdicts=verdicts, row=None)]
+        holder = []
+        for i, target in enumerate(targets):
+            progress(i, len(targets), f"searching for counterexamples: {target.name} ({args.examples} examples)")
+            v = falsify.search(target, examples=args.examples, seed=args.seed, what=args.what)
+            holder.append(argparse.Namespace(case=target.name, verdicts=v if isinstance(v, list) else [v],
+                                             row=None))
         recs = rep.records(holder)
         rep.write_records(tmp, recs)
-        (tmp / "CHECK.md").write_text("# Falsification search\n\n" + rep.claim_section(label, recs) + "\n",
-                                      encoding="utf-8")
+        sections = [rep.claim_section(h.case, [r for r in recs if r["case"] == h.case]) for h in holder]
+        (tmp / "CHECK.md").write_text(f"# Falsification search: {label}\n\n"
+                                      f"{args.examples} examples per case, seed {args.seed}, what = {args.what}."
+                                      "\n\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
     cols = ["case", "claim", "verdict", "tried", "detail"]
     say(rep.text_table(cols, [[r[c] for c in cols] for r in recs]))
     said_files(out, ["results.json", "results.csv", "CHECK.md"])
     return EXIT_FAIL if rep.overall(recs) == FAIL else EXIT_OK
+
+
+def cases_claiming(class_name: str) -> list:
+    """Catalog cases whose claim is the class ``class_name``."""
+    from gnsverify.catalog import default_cases
+    return [c for c in default_cases() if getattr(c.claim, "name", None) == class_name]
 
 
 # -- explore ------------------------------------------------------------------------------
@@ -521,6 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("table", help="the theory rate table")
     t.add_argument("--format", choices=TABLE_FORMATS, default="md")
+    t.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
+                   help="only these classes (repeatable; catalog name or module:object)")
+    t.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
     t.add_argument("--out", metavar="FILE", help="write to FILE (and the rows as JSON beside it)")
     t.set_defaults(func=cmd_table)
 
@@ -560,10 +594,41 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--no-figures", action="store_true")
     _add_common(e, out_help="output folder (default: report-explore)")
     e.set_defaults(func=cmd_explore)
+    # let values such as "-2,2" (box) and "-1,0.5" (x0) through without the "=" form
+    e._negative_number_matcher = re.compile(r"^-\.?\d")
     return p
 
 
+class Terminated(BaseException):
+    """SIGTERM turned into an exception, so output folders are cleaned up as on Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _install_sigterm():
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):          # pragma: no cover - exotic platforms
+        return None
+
+
 def main(argv=None) -> int:
+    import signal
+    previous = _install_sigterm()
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv) -> int:
     parser = build_parser()
     try:
         try:
@@ -571,8 +636,8 @@ def main(argv=None) -> int:
         except SystemExit as exc:          # --help
             return int(exc.code or 0)
         if not getattr(args, "func", None):
-            parser.print_help(sys.stderr)
-            return EXIT_USAGE
+            raise UsageError("a command is required: verify, classes, table, run, check or explore "
+                             "(gnsverify --help for details).")
         if getattr(args, "out", None) is None and getattr(args, "out_default", None):
             args.out = args.out_default
         return args.func(args)
@@ -582,6 +647,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted; no partial output was left.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated:
+        print(f"\n{PROG}: terminated; no partial output was left.", file=sys.stderr)
+        return EXIT_TERMINATED
 
 
 if __name__ == "__main__":  # pragma: no cover

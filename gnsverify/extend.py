@@ -77,7 +77,7 @@ def _import_module(mod_text: str, ref: str):
     try:
         return importlib.import_module(mod_text)
     except ModuleNotFoundError as exc:
-        if exc.name and mod_text.startswith(exc.name) or exc.name == mod_text:
+        if exc.name and (mod_text == exc.name or mod_text.startswith(exc.name + ".")):
             raise ExtensionError(f"module {mod_text!r} in reference {ref!r} cannot be found.") from exc
         raise ExtensionError(f"importing module {mod_text!r} for reference {ref!r} failed: {exc}.") from exc
     except Exception as exc:

@@ -3,8 +3,10 @@
 Convergence plot data (``CaseReport.curves``) may come in any of these shapes:
 
 * the shape :func:`gnsverify.verify.verify` produces:
-  ``{"measure", "runs": {name: {"k", "value"}}, "bound": {rule: {"eps", "K"}}}``
-  (the theorem's ``K(eps)`` is drawn as the points ``(K(eps), eps)``);
+  ``{"measure", "runs": {name: {"k", "value"}}, "bound": {rule: {"eps", "K"}}}``,
+  drawn as two panels: the runs against the iteration (with the points
+  ``(K(eps), eps)`` that fall in range), and the iterations to reach each ``eps``,
+  observed against the theorem's ``K(eps)`` (see :func:`_verify_panels`);
 * ``{"panels": [panel, ...], "title": ...}``;
 * one panel: ``{"series": [series, ...], "xlabel", "ylabel", "yscale", "title"}``;
 * a mapping ``name -> series`` (each with ``x``/``y``, or ``k`` and one measured
@@ -71,21 +73,42 @@ def _series_from(name: str, spec: Any) -> list[dict]:
     return out
 
 
-def _verify_panel(curves: dict) -> dict:
-    """The shape of :func:`gnsverify.verify.verify`'s curves: measured quantity per run
-    against the iteration index, and each theorem's ``K(eps)`` drawn as the points
-    ``(K(eps), eps)`` (the run must be at or below ``eps`` from iteration ``K(eps)`` on)."""
+def _first_reach(values, eps: float):
+    """First index ``k`` with ``min_{j<=k} values_j <= eps`` (``None`` if never)."""
+    v = _as_float_array(values)
+    v = np.where(np.isfinite(v), v, np.inf)
+    hit = np.nonzero(np.minimum.accumulate(v) <= eps)[0] if v.size else np.array([], dtype=int)
+    return int(hit[0]) if hit.size else None
+
+
+def _verify_panels(curves: dict) -> list[dict]:
+    """The shape of :func:`gnsverify.verify.verify`'s curves, as two panels.
+
+    Left: the measured quantity of every run against the iteration, with the theorem's
+    ``K(eps)`` drawn as the points ``(K(eps), eps)`` (the run must be at or below
+    ``eps`` from iteration ``K(eps)`` on) where they fall within the plotted range.
+    Right: iterations to reach each ``eps`` of the ladder, observed (method runs)
+    against the theorem's ``K(eps)`` (dashed), on log-log axes.
+    """
     measure = str(curves.get("measure", "measured quantity"))
-    series = []
+    series, counts = [], []
     kmax = 1
+    bounds = curves.get("bound") or {}
+    ladder = next((b.get("eps") for b in bounds.values() if b.get("eps")), None)
     for name, run in curves["runs"].items():
         y = run.get("value", run.get("y", []))
         x = run.get("k", run.get("x", list(range(len(y)))))
         kmax = max(kmax, len(y))
         series.append({"label": str(name), "x": list(x), "y": list(y), "kind": "observed"})
+        if ladder and not str(name).startswith("baseline:"):
+            hits = [(e, _first_reach(y, e)) for e in _as_float_array(ladder)]
+            hits = [(e, k) for e, k in hits if k is not None and k > 0]
+            if hits:
+                counts.append({"label": f"{name} (observed)", "x": [e for e, _ in hits],
+                               "y": [k for _, k in hits], "kind": "observed", "marker": "o"})
     notes = []
     limit = BOUND_RANGE * kmax
-    for rule, b in (curves.get("bound") or {}).items():
+    for rule, b in bounds.items():
         K = _as_float_array(b.get("K", []))
         e = _as_float_array(b.get("eps", []))
         shown = np.isfinite(K) & (K <= limit)
@@ -94,12 +117,21 @@ def _verify_panel(curves: dict) -> dict:
             series.append({"label": f"K(eps), {rule} theorem", "x": K[shown].tolist(), "y": e[shown].tolist(),
                            "kind": "bound", "marker": "v"})
         if hidden.size:
-            notes.append(f"{rule}: {hidden.size} of {K.size} K(eps) beyond k = {limit:.0f} "
-                         f"(smallest {hidden.min():.3g})")
-    panel = {"series": series, "xlabel": "iteration k", "ylabel": measure, "yscale": "log"}
+            notes.append(f"{rule}: {hidden.size} of {K.size} points (K(eps), eps) beyond k = {limit:.0f}")
+        ok = np.isfinite(K) & (K > 0)
+        if ok.any():
+            counts.append({"label": f"K(eps), {rule} theorem", "x": e[ok].tolist(), "y": K[ok].tolist(),
+                           "kind": "bound", "marker": "v"})
+    left = {"series": series, "xlabel": "iteration k", "ylabel": measure, "yscale": "log",
+            "title": "convergence"}
     if notes:
-        panel["note"] = "; ".join(notes)
-    return panel
+        left["note"] = "; ".join(notes) + " (see right)"
+    panels = [left]
+    if counts:
+        panels.append({"series": counts, "xlabel": f"eps (target for {measure})",
+                       "ylabel": "iterations to reach eps", "xscale": "log", "yscale": "log",
+                       "invert_x": True, "title": "observed iterations vs the theorem's K(eps)"})
+    return panels
 
 
 def normalize(curves: dict) -> tuple[str | None, list[dict]]:
@@ -108,7 +140,7 @@ def normalize(curves: dict) -> tuple[str | None, list[dict]]:
         raise ValueError(f"plot data must be a dict, got {type(curves).__name__}.")
     title = curves.get("title")
     if isinstance(curves.get("runs"), dict):
-        return title, [_verify_panel(curves)]
+        return title, _verify_panels(curves)
     if "panels" in curves:
         return title, [dict(p) for p in curves["panels"]]
     if "series" in curves:
@@ -188,18 +220,21 @@ def convergence_figure(curves: dict, path, *, title: str | None = None) -> Path:
         ax.set_ylabel(panel.get("ylabel", ""))
         if panel.get("title"):
             ax.set_title(panel["title"], fontsize=10)
+        if panel.get("invert_x"):
+            ax.invert_xaxis()
         if panel.get("note"):
-            ax.text(0.02, 0.02, panel["note"], transform=ax.transAxes, fontsize=6, va="bottom",
-                    wrap=True)
+            import textwrap
+            ax.annotate(textwrap.fill(str(panel["note"]), 80), xy=(0.0, -0.2), xycoords="axes fraction",
+                        fontsize=6.5, va="top", ha="left")
         if any(s.get("label") for s in panel.get("series", [])):
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=6.5, loc="best", framealpha=0.8)
         ax.grid(True, which="major", alpha=0.3)
     if title or head:
         fig.suptitle(str(title or head), fontsize=11)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path
 

@@ -141,6 +141,7 @@ def step_rows(trace, ctx: RunContext) -> tuple[dict, np.ndarray]:
     rows["pi_next"] = np.where(np.isfinite(rows["g_next"]), rows["pi_next"], np.nan)
     n = iters.shape[0]
     rows["D"] = np.full(n, np.nan if ctx.D is None else float(ctx.D))
+    rows["f_0"] = np.full(n, f[0])
     rows["f_star"] = np.full(n, np.nan if ctx.f_star is None else float(ctx.f_star))
     return rows, iters
 
@@ -210,10 +211,16 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Check]
             if "D" in ineq.needs and ctx.D is None or "f_star" in ineq.needs and ctx.f_star is None:
                 continue
             holds, lhs, rhs = TI.evaluate(ineq, rows, slack=ctx.slack, respect_when=respect)
-            if respect:
-                tried = int(np.count_nonzero(TI.applies_mask(ineq, rows)))
-            else:
-                tried = int(holds.shape[0])
+            mask = TI.applies_mask(ineq, rows) if respect else np.ones(holds.shape[0], bool)
+            if "D" in ineq.needs:
+                # D bounds ||x - x*|| on the initial sublevel set only: points a run
+                # visits outside it (a non-monotone ideal step, say) are not covered
+                inside = rows["f_k"] <= rows["f_0"]
+                if "f_next" in ineq.needs:
+                    inside &= rows["f_next"] <= rows["f_0"]
+                holds = holds | ~inside
+                mask = mask & inside
+            tried = int(np.count_nonzero(mask))
             bad = np.flatnonzero(~holds)
         else:
             rows, iters = rrows, riters

@@ -243,16 +243,21 @@ def claim_section(name: str, recs: list[dict]) -> str:
 def phase_section(phase: dict | None, figure: str | None) -> str:
     if not phase:
         return ""
+    setting = ", ".join(f"{k} = {fmt(phase[k])}" for k in ("C1", "C2", "step", "measure", "x0")
+                        if k in phase)
     lines = ["## Empirical phase diagram", "",
-             "Synthetic perturbation `H = hess f + E(x)`, `||E(x)|| = C2 ||g(x)||^(1-beta)`, "
-             "on a grid of class exponents `alpha` and approximation exponents `beta`: the "
-             "observed exponent of the iteration count against the predicted `max(alpha, beta)`.", ""]
+             "Synthetic perturbation `H = hess f + E(x)`, `||E(x)|| = C1 + C2 ||g(x)||^(1-beta)`, "
+             "over a grid of class exponents `alpha` and approximation exponents `beta`: the "
+             "observed exponent of the iterations to `eps` (least-squares log-log slope over the "
+             "eps ladder) against the predicted `max(alpha, beta)`. Smoothness dominates "
+             "(the approximation costs nothing in the rate) where `beta <= alpha`."
+             + (f" Setting: {setting}." if setting else ""), ""]
     if figure:
         lines += [f"![phase diagram]({figure})", ""]
     from gnsverify.figures import phase_points
     pts = phase_points(phase)
     if pts:
-        header = ["alpha", "beta", "predicted", "observed", "verdict"]
+        header = ["alpha", "beta", "predicted", "observed", "dominant", "status"]
         lines.append(markdown_table(header, [[p.get(k) for k in header] for p in pts]))
     if phase.get("detail"):
         lines += ["", str(phase["detail"])]
@@ -297,8 +302,16 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     by_case: dict[str, list[dict]] = {}
     for r in recs:
         by_case.setdefault(r["case"], []).append(r)
+    about = {case_name(rep): rep for rep in reports}
     for name, rs in by_case.items():
         lines += [claim_section(name, rs), ""]
+        rep = about.get(name)
+        desc = getattr(getattr(rep, "case", None), "description", "") if rep is not None else ""
+        notes = list(getattr(rep, "notes", []) or []) if rep is not None else []
+        if desc:
+            lines += [f"Case: {desc}", ""]
+        if notes:
+            lines += ["Notes: " + "; ".join(str(n) for n in notes) + ".", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -324,6 +337,8 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
             if progress:
                 progress(i + 1, len(reports), f"figure {case_name(rep)}")
             rel = f"figures/{slug(case_name(rep))}.png"
+            if rel in fig_paths.values():                  # two names with the same slug
+                rel = f"figures/{slug(case_name(rep))}-{i}.png"
             figs.convergence_figure(curves, out / rel, title=case_name(rep))
             fig_paths[case_name(rep)] = rel
         if phase:

@@ -28,7 +28,9 @@ def _grid(lo: float, hi: float, steps: int):
     formulas, so they are drawn from a fine rational grid rather than as raw floats."""
     if hi == lo:
         return st.just(float(lo))
-    return st.integers(0, steps).map(lambda k: lo + (hi - lo) * k / steps)
+    # rounded so that the decimal form is short (0.35, not 0.35000000000000003): the
+    # symbolic layer turns a float into the rational of its decimal form
+    return st.integers(0, steps).map(lambda k: round(lo + (hi - lo) * k / steps, 10))
 
 
 def holder_power_params(nu=(0.05, 1.0), x0=(0.1, 4.0)):

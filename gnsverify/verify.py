@@ -41,13 +41,15 @@ from gnsverify.cases import Case
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
 
 BUDGETS = {
-    # iteration scale, gamma points (along runs / random), instance examples, baselines
+    # iteration scale, gamma points (along runs / random), instance examples, baselines,
+    # largest n for the ideal step and for the numerical gamma search (its sample set
+    # grows with n: coordinate and eigen-directions, ~30 s per point at n = 640)
     "quick": dict(iter_scale=0.5, run_points=3, random_points=2, instances=0, baselines=False,
-                  ideal_max_n=3),
+                  ideal_max_n=3, gamma_max_n=16),
     "default": dict(iter_scale=1.0, run_points=4, random_points=3, instances=3, baselines=True,
-                    ideal_max_n=5),
+                    ideal_max_n=5, gamma_max_n=64),
     "thorough": dict(iter_scale=3.0, run_points=20, random_points=20, instances=40,
-                     baselines=True, ideal_max_n=8),
+                     baselines=True, ideal_max_n=8, gamma_max_n=10**6),
 }
 RUNS = ("theory", "adaptive", "ideal", "baselines")
 #: ``pi = inf`` (no monomial) claims ``gamma = inf``; it is tested at this radius.
@@ -195,7 +197,9 @@ def _run_gns(s: _Setup, step: str, max_iter: int, seed: int):
     if step == "theory":
         kw["bound"] = (s.bound.alphas(), s.bound.Ms())
     if step == "ideal":
-        kw["ideal"] = dict(seed=seed)
+        # radii gamma_hi 2^-j, j < n_radii: reach down to ~1e-9 (the solver's defaults,
+        # gamma_hi = 1e12 with 24 radii, never sample below ~1e5)
+        kw["ideal"] = dict(seed=seed, gamma_hi=1e8, n_radii=56, n_dirs=32)
     return minimize_gns(s.problem, s.x0, **kw)
 
 
@@ -435,8 +439,13 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
     _emit(progress, case.name, "falsify", done, total)
     if _falsify:
         from gnsverify import falsify
-        pts = falsify.sample_points(s, results, b["run_points"], b["random_points"], seed)
-        verdicts.append(falsify.gamma_check(case, pts, undecided=s.undecided, seed=seed))
+        if s.problem.n > b["gamma_max_n"]:
+            verdicts.append(Verdict(case.name, "falsify:gamma_lower_bound", INCONCLUSIVE,
+                                    detail=(f"gamma search not run: n = {s.problem.n} exceeds this "
+                                            f"budget's limit {b['gamma_max_n']} (budget='thorough' runs it)")))
+        else:
+            pts = falsify.sample_points(s, results, b["run_points"], b["random_points"], seed)
+            verdicts.append(falsify.gamma_check(case, pts, undecided=s.undecided, seed=seed))
         if case.family is not None and b["instances"] > 0:
             verdicts.append(falsify.search(case.family, examples=b["instances"], seed=seed,
                                            what="instances"))
@@ -473,23 +482,34 @@ def _curves(s: _Setup, results: dict, gb_data: dict) -> dict:
 
 
 def _row(s: _Setup, verdicts, gb_data, order_info) -> dict:
-    rate = s.case.rate("theory")
-    o = rate.order()
-    decided = [r for r in gb_data.get("rungs", []) if r["run"] == "theory" and r["reached"]]
-    last = decided[-1] if decided else None
-    fit = order_info.get("fits", {}).get("theory") or next(iter(order_info.get("fits", {}).values()), None)
-    alphas = [m.alpha_f for m in s.bound.monomials if m.M_f != 0]
+    """One summary line: the theory run's last reached rung (the adaptive run's when
+    the theory run reached none) and the log-log slope of its iterations-to-eps."""
+    o = s.case.rate("theory").order()
+    rungs = gb_data.get("rungs", [])
+    last = None
+    for run in ("theory", "adaptive"):
+        reached = [r for r in rungs if r["run"] == run and r["reached"]]
+        if reached:
+            last = reached[-1]
+            break
+    fitted = None
+    if last is not None:
+        pts = [(r["eps"], r["observed"]) for r in rungs
+               if r["run"] == last["run"] and r["reached"] and r["observed"] and r["observed"] >= 2]
+        if len(pts) >= 3:
+            fitted = fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"]
+    smooth = [m.alpha_f for m in s.bound.monomials if m.M_f != 0 and "smoothness" in m.source]
     cls = getattr(s.case.claim, "name", "") or getattr(s.bound, "name", "")
     return {
         "case": s.case.name,
         "class": cls,
-        "exponent": min(alphas) if alphas else None,
+        "exponent": min(smooth) if smooth else None,
         "predicted_order": o.get("text") or o["kind"],
         "predicted_K": None if last is None else _num(last["predicted"]),
         "observed_K": None if last is None else last["observed"],
         "ratio": (None if last is None or not last["predicted"] else
                   _num(last["observed"] / last["predicted"])),
-        "fitted_exponent": None if fit is None else _num(fit["slope"]),
+        "fitted_exponent": _num(fitted) if fitted is not None else None,
         "predicted_exponent": _num(o["exponent"]),
         "verdict": worst(verdicts),
     }

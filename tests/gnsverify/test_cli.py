@@ -7,6 +7,8 @@ deliberately false one (``L`` 400 times too small), which the checker must FAIL.
 """
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +103,7 @@ def test_verify_two_cases_one_failing_exits_1(tmp_path, capsys):
     (["verify", "--bogus"], "--bogus"),
     (["table", "--format", "docx"], "docx"),
     (["frobnicate"], "frobnicate"),
+    ([], "a command is required"),
     (["run"], "CASE"),
     (["run", GOOD, "--step", "magic"], "--step"),
     (["check", GOOD, "--examples", "0"], "--examples"),
@@ -108,7 +111,7 @@ def test_verify_two_cases_one_failing_exits_1(tmp_path, capsys):
     (["explore", "abs(x)", "--vars", "x"], "Abs"),
 ], ids=lambda v: " ".join(map(str, v))[:40] if isinstance(v, list) else None)
 def test_usage_errors_exit_2_with_one_sentence(tmp_path, capsys, argv, needle):
-    argv = list(argv) + (["--out", tmp_path / "o"] if argv[0] in ("verify", "run", "check", "explore")
+    argv = list(argv) + (["--out", tmp_path / "o"] if argv and argv[0] in ("verify", "run", "check", "explore")
                          and "--bogus" not in argv else [])
     code, out, err = run_main(argv, capsys)
     assert code == 2
@@ -126,26 +129,31 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
     assert f.read_text() == "x"
 
 
-@pytest.mark.parametrize("exc, expected", [(RuntimeError("disk full"), RuntimeError), (KeyboardInterrupt(), 130)])
-def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypatch, exc, expected):
+@pytest.mark.parametrize("how", ["error", "ctrl-c", "sigterm"])
+def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypatch, how):
     real = report.write_records
 
     def half_then_die(out, recs):
         real(out, recs)                      # some files are already written ...
-        raise exc                            # ... when the work dies
+        if how == "error":                   # ... when the work dies
+            raise RuntimeError("disk full")
+        if how == "ctrl-c":
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(report, "write_records", half_then_die)
     out_dir = tmp_path / "rep"
     out_dir.mkdir()
     (out_dir / "previous.txt").write_text("previous complete result")
-    argv = ["verify", "--case", GOOD, "--out", out_dir, "--no-figures", *QUICK]
-    if expected == 130:
-        assert run_main(argv, capsys)[0] == 130
+    argv = [str(a) for a in ["verify", "--case", GOOD, "--out", out_dir, "--no-figures", *QUICK]]
+    if how == "error":
+        with pytest.raises(RuntimeError, match="disk full"):
+            cli.main(argv)
     else:
-        with pytest.raises(expected):
-            cli.main([str(a) for a in argv])
+        assert cli.main(argv) == {"ctrl-c": 130, "sigterm": 143}[how]
     assert [p.name for p in out_dir.iterdir()] == ["previous.txt"]
     assert leftovers(out_dir) == []
+    assert signal.getsignal(signal.SIGTERM) is not cli._on_sigterm     # handler restored
 
 
 # -- other commands ------------------------------------------------------------------
@@ -215,16 +223,35 @@ def test_console_entry_point_exit_codes(tmp_path):
 
 @pytest.mark.slow
 def test_full_default_campaign(tmp_path):
-    """The main job end to end, in a fresh process (compilation included)."""
-    import time
-    t0 = time.monotonic()
+    """The main job end to end, in a fresh process (compilation included).
+
+    The 2-minute budget is for a dedicated 2-core machine; on a shared machine the
+    wall time depends on the neighbours, so the budget is checked on the CPU time of
+    the child process (user + system), which is what the campaign itself consumes.
+    """
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--out", str(tmp_path / "report")],
-                       capture_output=True, text=True, timeout=900)
-    elapsed = time.monotonic() - t0
+                       capture_output=True, text=True, timeout=1800)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert p.returncode in (0, 1), p.stderr
     out = tmp_path / "report"
     results = json.loads((out / "results.json").read_text())
     assert len({r["case"] for r in results}) >= 5
     assert (out / "figures" / "phase_diagram.png").is_file()
     assert (p.returncode == 1) == any(r["verdict"] == "FAIL" for r in results)
-    assert elapsed < 120, f"default campaign took {elapsed:.0f} s"
+    assert "report" in p.stdout and "REPORT.md" in p.stdout
+    assert cpu < 120, f"default campaign used {cpu:.0f} s of CPU"
+
+
+def test_problem_and_class_references_build_a_case_on_the_fly(tmp_path, capsys):
+    base = ["verify", "--problem", f"{HERE}:_quadratic", "--class", "first_order", "--rule", "zero",
+            "--no-figures", *QUICK]
+    code, out, err = run_main(base + ["--param", f"L={TRUE_L}", "--out", tmp_path / "a"], capsys)
+    assert code == 0, err
+    assert json.loads((tmp_path / "a" / "results.json").read_text())[0]["case"] == "quadratic:first_order"
+    code, out, err = run_main(base + ["--param", f"L={TRUE_L / 400}", "--out", tmp_path / "b"], capsys)
+    assert code == 1
+    code, out, err = run_main(["verify", "--problem", f"{HERE}:_quadratic", "--out", tmp_path / "c"], capsys)
+    assert code == 2 and "--problem needs --class" in err

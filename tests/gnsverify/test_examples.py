@@ -44,6 +44,9 @@ def test_example_objects_are_reachable_from_the_cli(tmp_path, capsys):
     assert code == 0
     row = json.loads(out)[0]
     assert row["name"] == "quartic_1d" and row["alphas"] == [pytest.approx(1 / 3)]
+    code = cli.main(["table", "--class", f"{EXAMPLE}:Quartic1D", "--param", "c=8", "--format", "csv"])
+    table = capsys.readouterr().out
+    assert code == 0 and "eps^(-4/3)" in table and "eps^(-1/3)" in table   # 1 + alpha and alpha
     code = cli.main(["verify", "--case", f"{EXAMPLE}:CASES", "--budget", "quick", "--quiet", "--no-figures",
                      "--out", str(tmp_path / "r")])
     capsys.readouterr()

@@ -214,3 +214,23 @@ def test_progress_writes_one_status_line_on_a_terminal():
     out = s.getvalue()
     assert "compiling" in out and "[2/3] case b" in out
     assert "\n" not in out and out.endswith("\r")
+
+
+def test_verify_curves_become_a_convergence_and_a_bound_panel(tmp_path):
+    curves = {"measure": "f - f*",
+              "runs": {"theory": {"k": [0, 1, 2, 3], "value": [1.0, 0.1, 0.01, 0.001]},
+                       "baseline:gradient": {"k": [0, 1], "value": [1.0, 0.5]}},
+              "bound": {"theory": {"eps": [0.5, 0.05, 0.005], "K": [2.0, 20.0, 2000.0]}}}
+    _, panels = figures.normalize(curves)
+    left, right = panels
+    assert left["ylabel"] == "f - f*"
+    shown = next(s for s in left["series"] if s["kind"] == "bound")
+    assert shown["x"] == [2.0, 20.0] and shown["y"] == [0.5, 0.05]     # 2000 > 20 x 4 iterations
+    assert "1 of 3" in left["note"]
+    observed = next(s for s in right["series"] if s["label"] == "theory (observed)")
+    assert observed["x"] == [0.5, 0.05, 0.005] and observed["y"] == [1, 2, 3]
+    assert not any("baseline" in s["label"] for s in right["series"])
+    bound = next(s for s in right["series"] if s["kind"] == "bound")
+    assert bound["y"] == [2.0, 20.0, 2000.0]
+    path = figures.convergence_figure(curves, tmp_path / "c.png", title="c")
+    assert path.read_bytes()[:8] == PNG_MAGIC

@@ -37,7 +37,12 @@ def test_quartic_params_build_cases(params):
 def test_error_models_are_in_range_and_compose(err):
     assert err["C1"] == 0.0 and 0 <= err["C2"] <= 2 and 0 <= err["beta"] <= 1
     case = synthetic_case(dict(C2=err["C2"], beta=err["beta"]))
-    assert len(case.bound().monomials) == 3
+    terms = {m.alpha_f: m.M_f for m in case.bound().monomials if m.M_f > 0}
+    expected = {0.5: 1.0}                                   # |x|^3/3: M = sqrt(L2/2) = 1
+    if err["C2"] > 0:
+        expected[err["beta"]] = expected.get(err["beta"], 0.0) + err["C2"]
+    assert terms.keys() == expected.keys()
+    assert all(terms[a] == pytest.approx(expected[a]) for a in expected)
 
 
 @FEW

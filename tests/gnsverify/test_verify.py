@@ -130,3 +130,28 @@ def test_bad_case_and_budget_inputs():
         Case(name="x", problem=power_1d(1.0), claim=3)
     with pytest.raises(ValueError, match="max_iter must be an integer"):
         Case(name="x", problem=power_1d(1.0), claim=HolderHessian(), max_iter=0)
+
+
+def test_phase_experiment_plain_data_and_order_claim():
+    from gnsverify.phase_experiment import phase_experiment
+    d = phase_experiment(nus=(1.0,), betas=(0.0, 1.0), rungs=6, max_iter=300)
+    assert json.loads(json.dumps(d))["C1"] == 0.0
+    pts = {p["beta"]: p for p in d["points"]}
+    assert pts[0.0]["predicted_exponent"] == pytest.approx(0.5)       # alpha = 1/(1+nu)
+    assert pts[0.0]["dominant"] == "smoothness" and pts[1.0]["dominant"] == "approximation"
+    assert pts[1.0]["predicted_exponent"] == pytest.approx(1.0)
+    for p in pts.values():                     # never slower than the predicted order
+        assert p["observed_exponent"] is not None and p["observed_exponent"] <= p["predicted_exponent"]
+    # the approximation-dominated point is visibly slower than the smoothness-dominated one
+    assert pts[1.0]["observed_exponent"] > pts[0.0]["observed_exponent"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(nus=(1.5,)), "nus must be"), (dict(betas=()), "betas must be"),
+    (dict(C2=0.0), "C2 must be"), (dict(step="ideal"), "step must be one of"),
+    (dict(rungs=2), "rungs must be"),
+])
+def test_phase_experiment_bad_input(kwargs, match):
+    from gnsverify.phase_experiment import phase_experiment
+    with pytest.raises(ValueError, match=match):
+        phase_experiment(**kwargs)
