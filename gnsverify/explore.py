@@ -25,7 +25,6 @@ Everything is returned as one plain dict; :func:`write_explore` writes it.
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any

@@ -25,7 +25,6 @@ exponent.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 

@@ -7,10 +7,65 @@ fast-math reassociation would change which side wins near equality.
 ``cache=True`` stores machine code on disk so that a new process does not compile
 again. Kernels take arrays and scalars only (never compiled functions as
 arguments): numba cannot cache a kernel that receives a dispatcher.
+
+Cache freshness: numba stamps a cached kernel with its own source file only, but a
+kernel links in everything it calls (the oracle dispatch links every problem
+module). A cached solver would keep stale oracles after a problem module is
+edited. The locators below stamp every kernel of this package with all of the
+package's sources, so any edit anywhere in ``numeric/`` invalidates the cache.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+from functools import lru_cache
+
 import numba
+from numba.core import caching
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+@lru_cache(maxsize=1)
+def _package_stamp() -> str:
+    """Digest of (path, mtime, size) of every ``.py`` file of the package."""
+    h = hashlib.sha256()
+    for root, _dirs, files in sorted(os.walk(_PACKAGE_DIR)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                h.update(f"{os.path.relpath(path, _PACKAGE_DIR)}:{st.st_mtime_ns}:{st.st_size};".encode())
+    return h.hexdigest()
+
+
+def _package_locator(base):
+    class Locator(base):
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            if not os.path.abspath(py_file).startswith(_PACKAGE_DIR + os.sep):
+                return None
+            return super().from_function(py_func, py_file)
+
+        def get_source_stamp(self):
+            return _package_stamp()
+
+    Locator.__name__ = Locator.__qualname__ = f"Package{base.__name__}"
+    return Locator
+
+
+def _install_locators() -> None:
+    impl = caching.CacheImpl
+    if getattr(impl, "_gnsverify_locators", False):
+        return
+    impl._locator_classes = [_package_locator(caching.UserProvidedCacheLocator),
+                             _package_locator(caching.InTreeCacheLocator),
+                             _package_locator(caching.UserWideCacheLocator),
+                             *impl._locator_classes]
+    impl._gnsverify_locators = True
+
+
+_install_locators()
 
 JIT_OPTIONS = dict(cache=True, fastmath=False, nogil=True, error_model="numpy")
 
