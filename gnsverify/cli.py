@@ -439,7 +439,10 @@ def cmd_check(args) -> int:
         raise UsageError(f"--examples must be >= 1, got {args.examples}.")
     if args.case_name and args.cls and not args.problem:
         raise UsageError("give either CASE or --class, not both.")
-    if args.case_name or args.problem:
+    family = _family_reference(args.case_name)
+    if family is not None:
+        targets, label = [family], family.name
+    elif args.case_name or args.problem:
         targets = [_single_case(args)]
         label = targets[0].name
     elif args.cls:
@@ -473,6 +476,16 @@ def cmd_check(args) -> int:
     say(rep.text_table(cols, [[r[c] for c in cols] for r in recs]))
     said_files(out, ["results.json", "results.csv", "CHECK.md"])
     return EXIT_FAIL if rep.overall(recs) == FAIL else EXIT_OK
+
+
+def _family_reference(text: str | None):
+    """The :class:`gnsverify.cases.Family` a ``check`` reference names, else ``None``."""
+    from gnsverify.cases import Family
+    from gnsverify.extend import is_reference, load_object
+    if not text or not is_reference(text):
+        return None
+    obj = load_object(text)
+    return obj if isinstance(obj, Family) else None
 
 
 def cases_claiming(class_name: str) -> list:
@@ -569,7 +582,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     k = sub.add_parser("check", help="falsification search only")
-    k.add_argument("case_name", nargs="?", metavar="CASE", help="catalog case or module:object")
+    k.add_argument("case_name", nargs="?", metavar="CASE",
+                   help="catalog case, or module:object naming a case or an instance family")
     _add_claim_refs(k)
     k.add_argument("--rule", default=None, help=argparse.SUPPRESS)
     k.add_argument("--examples", type=int, default=50, help="generated examples (default 50)")

@@ -28,9 +28,15 @@ or reach the objects from the command line::
     gnsverify classes --class docs/examples/new_function_class.py:Quartic1D --param c=2
     gnsverify verify  --case docs/examples/new_function_class.py:CASES --budget quick
     gnsverify check   docs/examples/new_function_class.py:OVERCLAIMED_CASE --what gamma
+    gnsverify check   docs/examples/new_function_class.py:FAMILY --what instances --examples 20
 
 The script exits with 0 when the true claim passes and the deliberately wrong
 one (a bound twice too large) is refuted, and 1 otherwise.
+
+What refutes the over-claim is the search for a step ``h`` that violates the GNS
+condition at radius ``pi(||g||)`` (``falsify:gamma_lower_bound``). Runs alone may
+not: the acceptance test can hold for ``gamma`` above ``gamma(x)`` (Lemma 1 is a
+sufficient condition), so ``check ...:OVERCLAIMED_FAMILY --what instances`` can pass.
 """
 from __future__ import annotations
 
@@ -39,7 +45,9 @@ import sys
 import numpy as np
 import sympy as sp
 
-from gnsverify import Case, PASS, FAIL, verify
+from hypothesis import strategies as st
+
+from gnsverify import Case, Family, PASS, FAIL, verify
 from gnsverify import report
 from gnsverify.outdir import atomic_dir
 from numeric.problems.power import power
@@ -100,8 +108,24 @@ def quartic_case(cls=Quartic1D, c: float = 16.0, x0: float = 1.5, name: str | No
     )
 
 
+def family(cls=Quartic1D) -> Family:
+    """Instances of the class for the falsification search: ``c = k^4`` (so that
+    ``A = k`` is exact) and a start ``x0`` of either sign; hypothesis shrinks a
+    counterexample towards ``k = 1`` and small ``|x0|``."""
+    params = st.fixed_dictionaries({
+        "k": st.integers(1, 4),
+        "x0": st.floats(0.1, 4.0).flatmap(lambda v: st.sampled_from([v, -v])),
+    })
+    return Family(f"{cls.name}_family", params,
+                  lambda p: quartic_case(cls, c=float(p["k"]) ** 4, x0=p["x0"],
+                                         name=f"{cls.name}_k{p['k']}_x{p['x0']:.3g}"))
+
+
 # Objects for the command line (``file.py:object`` references).
+FAMILY = family()
+OVERCLAIMED_FAMILY = family(OverclaimedQuartic1D)
 CASE = quartic_case()
+CASE.family = FAMILY                 # verify also searches generated instances
 OVERCLAIMED_CASE = quartic_case(OverclaimedQuartic1D)
 CASES = [CASE, OVERCLAIMED_CASE]
 

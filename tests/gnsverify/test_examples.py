@@ -53,3 +53,12 @@ def test_example_objects_are_reachable_from_the_cli(tmp_path, capsys):
     assert code == 1                                   # the over-claim fails, so the campaign does
     rows = json.loads((tmp_path / "r" / "summary.json").read_text())["rates"]
     assert [r["verdict"] for r in rows] == ["PASS", "FAIL"]
+
+
+def test_example_family_is_searchable_from_the_cli(tmp_path, capsys):
+    code = cli.main(["check", f"{EXAMPLE}:FAMILY", "--what", "instances", "--examples", "4", "--quiet",
+                     "--out", str(tmp_path / "f")])
+    capsys.readouterr()
+    assert code == 0
+    rec = json.loads((tmp_path / "f" / "results.json").read_text())[0]
+    assert rec["claim"] == "falsify:instances" and rec["verdict"] == "PASS" and rec["tried"] == 4
