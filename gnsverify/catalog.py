@@ -149,7 +149,7 @@ def synthetic_case(params: dict) -> Case:
     x0 = float(params.get("x0", 1.0))
     cls = _classes().HolderHessian(nu=nu, L_nu=1.0 + nu)
     return Case(
-        name=f"synthetic_nu{nu:g}_beta{beta:g}", problem=lambda: _problems().power_1d(nu),
+        name=f"synthetic_psd_nu{nu:g}_beta{beta:g}", problem=lambda: _problems().power_1d(nu),
         claim=cls, error_model=_approx().synthetic(C1, C2, beta), rule="perturbed_psd",
         rule_params=dict(C1=C1, C2=C2, beta=beta, seed=0), convex=True, D=abs(x0),
         D_how="construction", x0=np.array([x0]), max_iter=80,
@@ -388,9 +388,9 @@ _BUILDERS = {
     "logsumexp_weighted_gn": _logsumexp,
     "chebyshev_rosenbrock_gn": _chebyshev_rosenbrock,
     "rosenbrock_equations_gn": _rosenbrock_equations,
-    "synthetic_psd_beta0.5": lambda: _with_family(
+    "synthetic_psd_nu1_beta0.5": lambda: _with_family(
         synthetic_case(dict(C2=1.0, beta=0.5, x0=1.0)), "synthetic"),
-    "synthetic_psd_beta0": lambda: synthetic_case(dict(C2=0.5, beta=0.0, x0=1.0)),
+    "synthetic_psd_nu1_beta0": lambda: synthetic_case(dict(C2=0.5, beta=0.0, x0=1.0)),
     "synthetic_indefinite": _synthetic_indefinite,
 }
 NAMES = tuple(_BUILDERS)

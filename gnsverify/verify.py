@@ -52,8 +52,6 @@ BUDGETS = {
                      baselines=True, ideal_max_n=8, gamma_max_n=10**6),
 }
 RUNS = ("theory", "adaptive", "ideal", "baselines")
-#: ``pi = inf`` (no monomial) claims ``gamma = inf``; it is tested at this radius.
-RADIUS_CAP = 1e8
 
 
 def resolve_budget(budget) -> dict:
@@ -73,7 +71,20 @@ def resolve_budget(budget) -> dict:
 
 @dataclass
 class CaseReport:
-    """Everything ``verify`` found about one case (``to_dict()`` is JSON-ready)."""
+    """Everything ``verify`` found about one case (``to_dict()`` is JSON-ready).
+
+    * ``verdicts``: one :class:`Verdict` per claim (``invariant:*``, ``global_bound``,
+      ``order``, ``falsify:gamma_lower_bound``, ``falsify:instances``); claims that do
+      not apply (e.g. Lemma 1 for an indefinite ``H``) are absent and ``notes`` says why;
+    * ``runs``: ``"theory"``, ``"adaptive"``, ``"ideal"``, ``"baseline:<name>"`` ->
+      numeric ``Result``;
+    * ``row``: ``case, class, exponent`` (class exponent: smallest smoothness alpha),
+      ``predicted_order, predicted_K, observed_K, ratio`` (at the smallest ``eps`` the
+      run reached), ``fitted_exponent`` (log-log slope of iterations vs ``1/eps``),
+      ``predicted_exponent, verdict`` and ``run`` (which run the numbers are from);
+    * ``curves``: ``{"measure", "runs": {name: {"k", "value"}}, "bound": {rule:
+      {"eps", "K"}}}`` (the theorem's ``K(eps)`` for the theory and adaptive rules).
+    """
 
     case: Case
     verdicts: list
@@ -512,6 +523,7 @@ def _row(s: _Setup, verdicts, gb_data, order_info) -> dict:
         "fitted_exponent": _num(fitted) if fitted is not None else None,
         "predicted_exponent": _num(o["exponent"]),
         "verdict": worst(verdicts),
+        "run": None if last is None else last["run"],
     }
 
 

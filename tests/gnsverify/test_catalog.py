@@ -5,7 +5,6 @@ import math
 import pytest
 
 from gnsverify import catalog
-from gnsverify.cases import Case
 
 CLASSES_REQUIRED = {"holder_hessian", "lipschitz_hessian", "bounded_hessian_variation",
                     "first_order", "holder_third", "qsc", "l0l1"}
@@ -21,6 +20,7 @@ def cases():
 def test_names_are_unique_and_resolvable(cases):
     names = [c.name for c in cases]
     assert len(names) == len(set(names)) == len(catalog.NAMES)
+    assert names == list(catalog.NAMES)            # get_case(case.name) round-trips
     assert catalog.get_case(names[0]).name == names[0]
 
 

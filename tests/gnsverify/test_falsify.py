@@ -1,7 +1,6 @@
 """The falsification search: reproducible, shrinks to a readable counterexample."""
 import numpy as np
 import pytest
-import sympy as sp
 
 from gnsverify.cases import Case, Family
 from gnsverify.catalog import holder_1d_case

@@ -13,7 +13,7 @@ from theory.classes import FirstOrder, HolderHessian
 from theory.rates import RateTheorem
 
 ROW_KEYS = {"case", "class", "exponent", "predicted_order", "predicted_K", "observed_K", "ratio",
-            "fitted_exponent", "predicted_exponent", "verdict"}
+            "fitted_exponent", "predicted_exponent", "verdict", "run"}
 
 
 def _claims(rep):
@@ -38,7 +38,7 @@ def test_true_claim_passes_every_check(cubic_report):
 def test_report_is_json_ready_and_has_the_documented_shape(cubic_report):
     rep = cubic_report
     d = json.loads(json.dumps(rep.to_dict()))
-    assert set(rep.row) == ROW_KEYS and rep.row["verdict"] == PASS
+    assert set(rep.row) == ROW_KEYS and rep.row["verdict"] == PASS and rep.row["run"] == "theory"
     assert set(rep.runs) == {"theory", "adaptive"}
     assert d["curves"]["measure"] == "f - f*"
     run = d["curves"]["runs"]["theory"]
