@@ -12,7 +12,8 @@ Cases, classes and problems are catalog names or ``module:object`` /
 
 Exit codes: 0 success (no claim failed), 1 a claim FAILed, 2 usage or input error
 (one sentence naming the bad input on stderr), 130 interrupted (Ctrl-C), 143
-terminated (SIGTERM). Result folders are
+terminated (SIGTERM). Every command runs with one BLAS thread
+(:mod:`gnsverify.threads`). Result folders are
 written atomically (complete or absent). Progress goes to stderr when it is a
 terminal (never with ``--quiet``); tables and the list of written files go to
 stdout.
@@ -34,6 +35,7 @@ from gnsverify.extend import ExtensionError, parse_params, resolve_case, resolve
     resolve_problem
 from gnsverify.outdir import OutputError, atomic_dir, atomic_file, check_target_dir, check_target_file
 from gnsverify.progress import Progress
+from gnsverify.threads import single_threaded_blas
 from gnsverify.verdict import FAIL
 
 PROG = "gnsverify"
@@ -270,23 +272,31 @@ def _write_listing(path: Path, text: str, rows: list[dict]) -> list[Path]:
     return written
 
 
-def cmd_classes(args) -> int:
-    out = check_target_file(args.out) if args.out else None
+def selected_classes(args) -> list | None:
+    """The classes of ``--class`` (with ``--param``), or ``None`` for the whole catalog."""
     if args.cls:
-        classes = [resolve_class(ref, **parse_params(args.param)) for ref in args.cls]
-    else:
-        if args.param:
-            raise UsageError("--param needs --class (the class the parameters belong to).")
-        classes = None
-    rows = class_rows(classes)
-    cols = ["name", "title", "params", "hessian", "convex_required", "region", "bound",
-            "rate_nonconvex", "rate_convex"]
-    text = _render_rows(rows, args.format, cols)
+        return [resolve_class(ref, **parse_params(args.param)) for ref in args.cls]
+    if args.param:
+        raise UsageError("--param needs --class (the class the parameters belong to).")
+    return None
+
+
+def _emit_listing(out: Path | None, text: str, rows: list[dict]) -> None:
+    """Print ``text``, or write it to ``out`` (rows as JSON beside it) and say where."""
     if out:
         files = _write_listing(out, text, rows)
         say("wrote " + ", ".join(str(f) for f in files))
     else:
         sys.stdout.write(text)
+
+
+def cmd_classes(args) -> int:
+    out = check_target_file(args.out) if args.out else None
+    classes = selected_classes(args)
+    rows = class_rows(classes)
+    cols = ["name", "title", "params", "hessian", "convex_required", "region", "bound",
+            "rate_nonconvex", "rate_convex"]
+    _emit_listing(out, _render_rows(rows, args.format, cols), rows)
     return EXIT_OK
 
 
@@ -296,21 +306,12 @@ TABLE_FORMATS = ("md", "latex", "text", "csv")
 def cmd_table(args) -> int:
     from theory import tables
     out = check_target_file(args.out) if args.out else None
-    if args.cls:
-        classes = [resolve_class(ref, **parse_params(args.param)) for ref in args.cls]
-    else:
-        if args.param:
-            raise UsageError("--param needs --class (the class the parameters belong to).")
-        classes = None
+    classes = selected_classes(args)
     rows = tables.rate_table(classes=classes)
     text = tables.render(rows, fmt=args.format)
     if not text.endswith("\n"):
         text += "\n"
-    if out:
-        files = _write_listing(out, text, [dict(r) if isinstance(r, dict) else rep.jsonable(r) for r in rows])
-        say("wrote " + ", ".join(str(f) for f in files))
-    else:
-        sys.stdout.write(text)
+    _emit_listing(out, text, [dict(r) if isinstance(r, dict) else rep.jsonable(r) for r in rows])
     return EXIT_OK
 
 
@@ -654,7 +655,8 @@ def _main(argv) -> int:
                              "(gnsverify --help for details).")
         if getattr(args, "out", None) is None and getattr(args, "out_default", None):
             args.out = args.out_default
-        return args.func(args)
+        with single_threaded_blas():
+            return args.func(args)
     except (UsageError, ExtensionError, OutputError, ValueError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -97,18 +97,30 @@ def load_object(ref: str) -> Any:
     return obj
 
 
-def _coerce(obj: Any, ref: str, accept: Callable[[Any], bool], kind: str) -> Any:
+def _call_factory(obj: Callable, ref: str, kind: str, params: dict) -> Any:
+    """``obj(**params)``; a signature mismatch becomes one sentence naming ``ref``."""
+    try:
+        return obj(**params)
+    except TypeError as exc:
+        if params:
+            raise ExtensionError(f"reference {ref!r} does not accept the parameters "
+                                 f"{sorted(params)}: {exc}.") from exc
+        raise ExtensionError(f"reference {ref!r} is callable but not with no arguments "
+                             f"(wanted a {kind}): {exc}.") from exc
+
+
+def _coerce(obj: Any, ref: str, accept: Callable[[Any], bool], kind: str, params: dict,
+            already: str) -> Any:
+    """``obj`` itself when ``accept`` takes it (then ``params`` must be empty), else what
+    calling it with ``params`` gives, when ``accept`` takes that."""
     if accept(obj):
+        if params:
+            raise ExtensionError(f"reference {ref!r} is already {already}; it takes no parameters.")
         return obj
     if callable(obj):
-        try:
-            made = obj()
-        except TypeError as exc:
-            raise ExtensionError(f"reference {ref!r} is callable but not with no arguments "
-                                 f"(wanted a {kind}): {exc}.") from exc
-        if accept(made):
-            return made
-        obj = made
+        obj = _call_factory(obj, ref, kind, params)
+        if accept(obj):
+            return obj
     raise ExtensionError(f"reference {ref!r} gives a {type(obj).__name__}, not a {kind}.")
 
 
@@ -141,11 +153,7 @@ def resolve_cases(ref_or_name: str) -> list:
             raise ExtensionError(f"unknown case {text!r}{hint}; use a catalog name or module:object.") from exc
     obj = load_object(text)
     if not _is_case(obj) and callable(obj) and not isinstance(obj, (list, tuple)):
-        try:
-            obj = obj()
-        except TypeError as exc:
-            raise ExtensionError(f"reference {text!r} is callable but not with no arguments "
-                                 f"(wanted a case): {exc}.") from exc
+        obj = _call_factory(obj, text, "case", {})
     if isinstance(obj, (list, tuple)):
         if not obj or not all(_is_case(c) for c in obj):
             raise ExtensionError(f"reference {text!r} gives a list that is not a non-empty list of cases.")
@@ -194,22 +202,8 @@ def resolve_class(ref_or_name: str, **params):
             return classes.get_class(text, **params)
         except (KeyError, ValueError) as exc:
             raise ExtensionError(str(exc)) from exc
-    obj = load_object(text)
-    if _is_class(obj):
-        if params:
-            raise ExtensionError(f"reference {text!r} is already a class instance; it takes no parameters.")
-        return obj
-    if callable(obj):
-        try:
-            made = obj(**params)
-        except TypeError as exc:
-            raise ExtensionError(f"reference {text!r} does not accept the parameters "
-                                 f"{sorted(params)}: {exc}.") from exc
-        if _is_class(made):
-            return made
-        obj = made
-    raise ExtensionError(f"reference {text!r} gives a {type(obj).__name__}, not a function class "
-                         f"(an object with name and bound()).")
+    return _coerce(load_object(text), text, _is_class,
+                   "function class (an object with name and bound())", params, "a class instance")
 
 
 # -- problems ---------------------------------------------------------------------
@@ -236,22 +230,8 @@ def resolve_problem(ref_or_name: str, **params):
         if text not in registry:
             raise ExtensionError(f"unknown problem {text!r} (known: {', '.join(sorted(registry))}).")
         return registry[text](**params)
-    obj = load_object(text)
-    if _is_problem(obj):
-        if params:
-            raise ExtensionError(f"reference {text!r} is already a problem; it takes no parameters.")
-        return obj
-    if callable(obj):
-        try:
-            made = obj(**params)
-        except TypeError as exc:
-            raise ExtensionError(f"reference {text!r} does not accept the parameters "
-                                 f"{sorted(params)}: {exc}.") from exc
-        if _is_problem(made):
-            return made
-        obj = made
-    raise ExtensionError(f"reference {text!r} gives a {type(obj).__name__}, not a problem "
-                         f"(an object with value, grad and hess).")
+    return _coerce(load_object(text), text, _is_problem,
+                   "problem (an object with value, grad and hess)", params, "a problem")
 
 
 def parse_params(items) -> dict[str, Any]:

@@ -28,13 +28,16 @@ from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
 WHATS = ("gamma", "instances", "both")
 #: ``pi = inf`` claims ``gamma(x) = inf``; such a claim is tested at this radius.
 RADIUS_CAP = 1e8
+#: the full sample set per point (directions beyond the structured ones, radii)
+FULL_SEARCH = dict(n_dirs=16, n_radii=24)
 
 
 def _region(case: Case) -> str:
     return "O" if getattr(case.bound(), "region", "ball") == "O" else "ball"
 
 
-def violation_at(case: Case, x, *, seed: int = 0, n_dirs: int = 16, n_radii: int = 24) -> dict | None:
+def violation_at(case: Case, x, *, seed: int = 0, n_dirs: int = FULL_SEARCH["n_dirs"],
+                 n_radii: int = FULL_SEARCH["n_radii"]) -> dict | None:
     """A counterexample to ``gamma(x) >= pi(||g(x)||_*)`` at ``x`` (a dict), or ``None``."""
     from numeric.gamma import find_violation
     p = case.get_problem()
@@ -86,17 +89,42 @@ def sample_points(setup, results: dict, run_points: int, random_points: int, see
     return pts
 
 
+def search_description(n: int, n_dirs: int, n_radii: int) -> str:
+    """What the numerical searcher samples per point, in words (``numeric.gamma``
+    documents the order): structured directions (``-B^-1 g``, saddle-free Newton, the
+    method's path, +- eigenvectors, +- coordinate axes), ``n_dirs`` random ones, and
+    the radii ``pi 2^-j`` (``j < n_radii``), then local refinement of the best steps."""
+    from numeric.gamma import N_PATH
+    structured = 2 + (N_PATH + 2 * n if n > 1 else 0) + 2 * n
+    radii = ("the radius pi(||g||) only (largest admissible radius <= pi)" if n_radii <= 1
+             else f"{n_radii} radii pi 2^-j")
+    return (f"up to {structured + n_dirs} directions ({structured} structured + {n_dirs} random) "
+            f"x {radii}, then refinement on [pi/2, pi] around the best steps")
+
+
 def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int = 0,
-                claim: str = "falsify:gamma_lower_bound") -> Verdict:
-    """Verdict of the numerical ``gamma`` search at the given points."""
+                claim: str = "falsify:gamma_lower_bound", search: dict | None = None,
+                label: str | None = None) -> Verdict:
+    """Verdict of the numerical ``gamma`` search at the given points.
+
+    ``search`` (``n_dirs``, ``n_radii``) sets the sample set per point (default: the
+    full search of :func:`violation_at`); ``label`` names it in the verdict, whose
+    detail always says how many points and what sample set were tried.
+    """
     if undecided is None:
         und = case.undecided_constants()
         undecided = {"constants": f"constant(s) {', '.join(und)} only estimated"} if und else {}
+    search = dict(FULL_SEARCH if search is None else search)
+    n = case.get_problem().n
+    what = search_description(n, search["n_dirs"], search["n_radii"])
+    if label:
+        what = f"{label}: {what}"
     tried = 0
     for i, x in enumerate(points):
         tried += 1
-        cx = violation_at(case, x, seed=seed + i)
+        cx = violation_at(case, x, seed=seed + i, **search)
         if cx is not None:
+            cx["search"] = what
             if "constants" in undecided:
                 return Verdict(case.name, claim, INCONCLUSIVE, tried=tried, counterexample=cx,
                                detail=f"violation found but {undecided['constants']}")
@@ -104,14 +132,16 @@ def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int 
                            observed=cx["lhs"], predicted=cx["rhs"],
                            detail=(f"gamma(x) < pi(||g(x)||_*) = {cx['radius']:.4g}: a step of "
                                    f"norm {cx['step']:.3g} has residual {cx['lhs']:.4g} > "
-                                   f"{cx['rhs']:.4g}"))
+                                   f"{cx['rhs']:.4g} (point {tried}; {what})"))
     if tried == 0:
-        return Verdict(case.name, claim, INCONCLUSIVE, detail="no point to test")
+        return Verdict(case.name, claim, INCONCLUSIVE,
+                       detail=f"no point to test: neither the runs nor the sublevel-set sampling "
+                              f"gave a point ({what})")
     if "constants" in undecided:
         return Verdict(case.name, claim, INCONCLUSIVE, tried=tried,
-                       detail=f"no violation at {tried} points, but {undecided['constants']}")
+                       detail=f"no violation at {tried} points ({what}), but {undecided['constants']}")
     return Verdict(case.name, claim, PASS, tried=tried,
-                   detail=f"no violation of gamma(x) >= pi(||g(x)||_*) at {tried} points")
+                   detail=f"no violation of gamma(x) >= pi(||g(x)||_*) at {tried} points ({what})")
 
 
 # ------------------------------------------------------------------------- hypothesis

@@ -20,7 +20,10 @@ and the **baselines**. Claims and how each is decided (THEORY.md section 7):
   the counts;
 * ``falsify:gamma_lower_bound``: a numerical search for ``h`` with
   ``||h|| <= pi(||g(x)||_*)`` and ``||r_x(h)||_* > ||g(x)||_* ||h|| / pi(...)`` at
-  points along the runs and random points of the initial sublevel set;
+  points along the runs and random points of the initial sublevel set. Above the
+  budget's ``gamma_max_n`` the search is *reduced* (fewer points, the radius ``pi``
+  only): still genuine (a reported ``h`` is a counterexample), only less thorough,
+  and the verdict says what was tried;
 * ``falsify:instances``: the property-based search of :mod:`gnsverify.falsify`
   over the case's instance family (when the case has one).
 
@@ -42,14 +45,20 @@ from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
 
 BUDGETS = {
     # iteration scale, gamma points (along runs / random), instance examples, baselines,
-    # largest n for the ideal step and for the numerical gamma search (its sample set
-    # grows with n: coordinate and eigen-directions, ~30 s per point at n = 640)
+    # largest n for the ideal step and for the full numerical gamma search (its sample
+    # set grows with n: 4n coordinate and eigen-directions times n_radii radii, ~30 s per
+    # point at n = 640). Above gamma_max_n the search is reduced, not skipped
+    # (``large_n``): fewer points, few random directions and the single radius
+    # pi(||g||) (plus the refinement around it), the exact falsification question.
     "quick": dict(iter_scale=0.5, run_points=3, random_points=2, instances=0, baselines=False,
-                  ideal_max_n=3, gamma_max_n=16),
+                  ideal_max_n=3, gamma_max_n=16,
+                  large_n=dict(run_points=1, random_points=1, n_dirs=4, n_radii=1)),
     "default": dict(iter_scale=1.0, run_points=4, random_points=3, instances=3, baselines=True,
-                    ideal_max_n=5, gamma_max_n=64),
+                    ideal_max_n=5, gamma_max_n=64,
+                    large_n=dict(run_points=2, random_points=2, n_dirs=8, n_radii=1)),
     "thorough": dict(iter_scale=3.0, run_points=20, random_points=20, instances=40,
-                     baselines=True, ideal_max_n=8, gamma_max_n=10**6),
+                     baselines=True, ideal_max_n=8, gamma_max_n=10**6,
+                     large_n=dict(run_points=20, random_points=20, n_dirs=16, n_radii=24)),
 }
 RUNS = ("theory", "adaptive", "ideal", "baselines")
 
@@ -82,6 +91,8 @@ class CaseReport:
       ``predicted_order, predicted_K, observed_K, ratio`` (at the smallest ``eps`` the
       run reached), ``fitted_exponent`` (log-log slope of iterations vs ``1/eps``),
       ``predicted_exponent, verdict`` and ``run`` (which run the numbers are from);
+      ``theory_not_shown``: when the row shows another run, the numbers that say why
+      the theory-step run reached no ``eps`` (its step size ``pi``, its progress);
     * ``curves``: ``{"measure", "runs": {name: {"k", "value"}}, "bound": {rule:
       {"eps", "K"}}}`` (the theorem's ``K(eps)`` for the theory and adaptive rules).
     """
@@ -451,12 +462,15 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
     if _falsify:
         from gnsverify import falsify
         if s.problem.n > b["gamma_max_n"]:
-            verdicts.append(Verdict(case.name, "falsify:gamma_lower_bound", INCONCLUSIVE,
-                                    detail=(f"gamma search not run: n = {s.problem.n} exceeds this "
-                                            f"budget's limit {b['gamma_max_n']} (budget='thorough' runs it)")))
+            red = b["large_n"]
+            pts = falsify.sample_points(s, results, red["run_points"], red["random_points"], seed)
+            search = dict(n_dirs=red["n_dirs"], n_radii=red["n_radii"])
+            why = f"reduced search (n = {s.problem.n} > {b['gamma_max_n']})"
         else:
             pts = falsify.sample_points(s, results, b["run_points"], b["random_points"], seed)
-            verdicts.append(falsify.gamma_check(case, pts, undecided=s.undecided, seed=seed))
+            search, why = None, "full search"
+        verdicts.append(falsify.gamma_check(case, pts, undecided=s.undecided, seed=seed,
+                                            search=search, label=why))
         if case.family is not None and b["instances"] > 0:
             verdicts.append(falsify.search(case.family, examples=b["instances"], seed=seed,
                                            what="instances"))
@@ -467,7 +481,7 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
     _emit(progress, case.name, "done", done, total)
 
     curves = _curves(s, results, gb_data)
-    row = _row(s, verdicts, gb_data, order_info)
+    row = _row(s, verdicts, gb_data, order_info, results)
     return CaseReport(case=case, verdicts=verdicts, runs=results, row=row, curves=curves,
                       notes=notes, wall_time=time.monotonic() - t0)
 
@@ -492,7 +506,7 @@ def _curves(s: _Setup, results: dict, gb_data: dict) -> dict:
     return out
 
 
-def _row(s: _Setup, verdicts, gb_data, order_info) -> dict:
+def _row(s: _Setup, verdicts, gb_data, order_info, results: dict) -> dict:
     """One summary line: the theory run's last reached rung (the adaptive run's when
     the theory run reached none) and the log-log slope of its iterations-to-eps."""
     o = s.case.rate("theory").order()
@@ -511,6 +525,7 @@ def _row(s: _Setup, verdicts, gb_data, order_info) -> dict:
             fitted = fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"]
     smooth = [m.alpha_f for m in s.bound.monomials if m.M_f != 0 and "smoothness" in m.source]
     cls = getattr(s.case.claim, "name", "") or getattr(s.bound, "name", "")
+    row_run = None if last is None else last["run"]
     return {
         "case": s.case.name,
         "class": cls,
@@ -523,8 +538,45 @@ def _row(s: _Setup, verdicts, gb_data, order_info) -> dict:
         "fitted_exponent": _num(fitted) if fitted is not None else None,
         "predicted_exponent": _num(o["exponent"]),
         "verdict": worst(verdicts),
-        "run": None if last is None else last["run"],
+        "run": row_run,
+        "theory_not_shown": (_why_not_theory(s, results, rungs) if row_run not in (None, "theory")
+                             and "theory" in results else None),
     }
+
+
+def _why_not_theory(s: _Setup, results: dict, rungs: list) -> dict:
+    """Numbers that say why the theory-step run reached no ``eps`` of the ladder: its
+    step size ``pi(||g||)`` (the monomials, ``pi(||g_0||)``), how far it got, and how
+    much larger the steps the adaptive search accepted were."""
+    th = results["theory"]
+    seq, _ = s.quantity(th)
+    fin = seq[np.isfinite(seq)]
+    out = {
+        "iterations": int(th.nit), "status": th.status, "measure": s.measure,
+        "start": _num(seq[0]), "best": _num(fin.min()) if fin.size else None,
+        "first_eps": _num(s.ladder[0]) if s.ladder.size else None,
+        "pi_g0": _num(s.bound.pi(s.G0)), "G0": _num(s.G0),
+        "monomials": [dict(alpha=m.alpha_f, M=m.M_f, source=m.source) for m in s.bound.monomials],
+        "D": None if s.case.D is None else _num(s.case.D),
+    }
+    em = s.case.error_model
+    if em is not None:
+        out["error_model"] = dict(name=getattr(em, "name", ""), C1=_num(em.C1), C2=_num(em.C2),
+                                  beta=_num(em.beta))
+    ad = results.get("adaptive")
+    if ad is not None and ad.trace.n_steps > 0:
+        gam = np.asarray(ad.trace.gamma, float)
+        pi_k = np.asarray(s.bound.pi(np.asarray(ad.trace.gnorm, float)[:ad.trace.n_steps]), float)
+        ok = np.isfinite(gam) & np.isfinite(pi_k) & (pi_k > 0)
+        if ok.any():
+            r = gam[ok] / pi_k[ok]
+            out["adaptive_gamma_over_pi"] = dict(min=_num(r.min()), median=_num(np.median(r)),
+                                                 max=_num(r.max()))
+        K = [r for r in rungs if r["run"] == "adaptive" and r["reached"]]
+        if K:
+            out["adaptive_K"] = dict(eps=K[-1]["eps"], observed=K[-1]["observed"],
+                                     predicted=_num(K[-1]["predicted"]))
+    return out
 
 
 def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
@@ -532,8 +584,14 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
     """``verify`` every case (default: the catalog), in order.
 
     ``progress`` receives the per-case events of :func:`verify` plus ``"index"`` and
-    ``"n_cases"``.
+    ``"n_cases"``. Runs with one BLAS thread (:mod:`gnsverify.threads` says why).
     """
+    from gnsverify.threads import single_threaded_blas
+    with single_threaded_blas():
+        return _campaign(cases, eps=eps, budget=budget, seed=seed, progress=progress)
+
+
+def _campaign(cases, *, eps, budget, seed, progress) -> list[CaseReport]:
     if cases is None:
         from gnsverify.catalog import default_cases
         cases = default_cases()

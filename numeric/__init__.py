@@ -1,9 +1,27 @@
-"""Numeric layer: problems with compiled oracles, the compiled solver, traces."""
-from numeric.problems import REGISTRY, Problem
-from numeric.reference import GNSReference, minimize_reference
-from numeric.rules import HessianRule, make_rule
-from numeric.solver import minimize_gns
-from numeric.trace import Result, Trace
+"""Numeric layer: problems with compiled oracles, the compiled solver, traces.
 
-__all__ = ["REGISTRY", "Problem", "GNSReference", "minimize_reference", "HessianRule",
-           "make_rule", "minimize_gns", "Result", "Trace"]
+The names below are imported on first use, so that ``import numeric.solver`` (or any
+other submodule) loads only what it needs (the NumPy reference pulls in scipy).
+"""
+from importlib import import_module
+
+_WHERE = {
+    "REGISTRY": "numeric.problems", "Problem": "numeric.problems",
+    "GNSReference": "numeric.reference", "minimize_reference": "numeric.reference",
+    "HessianRule": "numeric.rules", "make_rule": "numeric.rules",
+    "minimize_gns": "numeric.solver", "Result": "numeric.trace", "Trace": "numeric.trace",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'numeric' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

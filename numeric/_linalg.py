@@ -39,6 +39,40 @@ _UPLO_U = ord("U")
 
 
 @jit
+def all_finite(v):
+    """Whether every entry of the vector ``v`` is finite."""
+    for i in range(v.shape[0]):
+        if not np.isfinite(v[i]):
+            return False
+    return True
+
+
+# Below this order the factorization and the Gram products are plain loops: a LAPACK
+# or BLAS call costs more in call overhead than the whole O(n^3) work at such sizes.
+SMALL_N = 8
+
+
+@jit
+def _cholesky_small(A):
+    """Lower Cholesky factor in the lower triangle of ``A`` by loops; LAPACK's ``info``."""
+    n = A.shape[0]
+    for j in range(n):
+        s = A[j, j]
+        for q in range(j):
+            s -= A[j, q] * A[j, q]
+        if not (s > 0.0):
+            return j + 1
+        d = np.sqrt(s)
+        A[j, j] = d
+        for i in range(j + 1, n):
+            t = A[i, j]
+            for q in range(j):
+                t -= A[i, q] * A[j, q]
+            A[i, j] = t / d
+    return 0
+
+
+@jit
 def cholesky_inplace(A):
     """Overwrite the lower triangle of the C-ordered SPD ``A`` with its Cholesky factor.
 
@@ -47,7 +81,7 @@ def cholesky_inplace(A):
     when ``A`` has a non-finite entry (LAPACK's behaviour on NaN is not specified).
     LAPACK sees the C array as its transpose; since ``A`` is symmetric, asking it for
     the *upper* factor ``U`` (``A = U^T U``) in Fortran order leaves ``L = U^T`` in the
-    C lower triangle.
+    C lower triangle. Orders ``n <= SMALL_N`` are factored by loops (same contract).
     """
     n = A.shape[0]
     for i in range(n):
@@ -56,12 +90,14 @@ def cholesky_inplace(A):
                 return -1
     if n == 0:
         return 0
+    if n <= SMALL_N:
+        return _cholesky_small(A)
     return _dpotrf(_KIND_D, _UPLO_U, n, A.ctypes, n)
 
 
 @jit
-def cho_solve(Lf, b):
-    """Solve ``L L^T x = b`` where ``L`` is the lower triangle of ``Lf``."""
+def lower_solve(Lf, b):
+    """Forward substitution ``L y = b``, ``L`` the lower triangle of ``Lf``."""
     n = b.shape[0]
     y = np.empty(n)
     for i in range(n):
@@ -69,8 +105,15 @@ def cho_solve(Lf, b):
         for j in range(i):
             acc -= Lf[i, j] * y[j]
         y[i] = acc / Lf[i, i]
+    return y
+
+
+@jit
+def cho_solve(Lf, b):
+    """Solve ``L L^T x = b`` where ``L`` is the lower triangle of ``Lf``."""
+    y = lower_solve(Lf, b)
     # back substitution L^T x = y, column-oriented so that rows of L are read
-    for i in range(n - 1, -1, -1):
+    for i in range(b.shape[0] - 1, -1, -1):
         xi = y[i] / Lf[i, i]
         y[i] = xi
         for j in range(i):

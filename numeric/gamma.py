@@ -97,6 +97,13 @@ N_ASCENT = 8
 GOLDEN = 0.5 * (np.sqrt(5.0) - 1.0)
 
 BALL, REGION_O = 0, 1
+
+# Sample-set defaults, shared by :func:`estimate_gamma`, :func:`find_violation` and the
+# solver's ideal step (``numeric.solver``). Radii are ``gamma_hi * 2^-j``,
+# ``j < n_radii``: ``1e8 * 2^-47 ~ 7e-7``, so every scale from ``1e-6`` to ``1e8`` is
+# sampled (a finer ``gamma`` below the smallest radius is still found through the
+# admissible endpoints and the refinement, but the grid must reach down to it).
+ESTIMATOR_DEFAULTS = dict(n_dirs=32, n_radii=48, seed=0, gamma_hi=1e8)
 MODE_GAMMA, MODE_VIOLATION = 0, 1
 
 
@@ -640,15 +647,11 @@ def _check_count(name, value, lo, hi):
 def _prepare(problem, x, rule, B, region, n_dirs, n_radii, seed):
     from numeric.metric import make_metric
     from numeric.problems.base import Problem, check_point
-    from numeric.rules import HessianRule, make_rule
+    from numeric._checks import resolve_rule
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a numeric.problems.base.Problem, got {type(problem).__name__}.")
     x = check_point(problem, x)
-    r = rule if isinstance(rule, HessianRule) else make_rule(rule, problem.n)
-    if r.name not in problem.rules:
-        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {r.name!r}.")
-    if r.E0.size and r.E0.shape != (problem.n, problem.n):
-        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape {r.E0.shape}).")
+    r = resolve_rule(problem, rule)
     if region not in REGIONS:
         raise ValueError(f"region must be one of {sorted(REGIONS)}, got {region!r}.")
     n_dirs = _check_count("n_dirs", n_dirs, 0, 100000)
@@ -661,8 +664,10 @@ def _prepare(problem, x, rule, B, region, n_dirs, n_radii, seed):
     return x, r, met, REGIONS[region], n_dirs, n_radii, seed
 
 
-def estimate_gamma(problem, x, rule="exact", B=None, region="ball", n_dirs=32, n_radii=48,
-                   seed=0, gamma_hi=1e8, refine=True) -> float:
+def estimate_gamma(problem, x, rule="exact", B=None, region="ball",
+                   n_dirs=ESTIMATOR_DEFAULTS["n_dirs"], n_radii=ESTIMATOR_DEFAULTS["n_radii"],
+                   seed=ESTIMATOR_DEFAULTS["seed"], gamma_hi=ESTIMATOR_DEFAULTS["gamma_hi"],
+                   refine=True) -> float:
     """Upper estimate of ``gamma(x)`` (``region="ball"``: ``gamma_ball``; ``"O"``: ball ∩ O).
 
     Returns ``inf`` when no violation is found up to ``gamma_hi`` (the true value may
@@ -679,8 +684,9 @@ def estimate_gamma(problem, x, rule="exact", B=None, region="ball", n_dirs=32, n
                                     bool(refine)))
 
 
-def find_violation(problem, x, radius, rule="exact", B=None, region="ball", n_dirs=32,
-                   n_radii=48, seed=0) -> Violation:
+def find_violation(problem, x, radius, rule="exact", B=None, region="ball",
+                   n_dirs=ESTIMATOR_DEFAULTS["n_dirs"], n_radii=ESTIMATOR_DEFAULTS["n_radii"],
+                   seed=ESTIMATOR_DEFAULTS["seed"]) -> Violation:
     """Search for a step ``h`` refuting ``gamma(x) >= radius``; return the worst one found.
 
     ``result.violated`` is true for a genuine counterexample (see :class:`Violation`).

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from numeric._jit import jit
+from numeric._linalg import lower_solve as _lower_solve   # L y = s
 
 IDENTITY, DENSE = 0, 1
 
@@ -49,19 +50,6 @@ def make_metric(B, n: int) -> Metric:
     except np.linalg.LinAlgError:
         raise ValueError("B must be symmetric positive definite (Cholesky failed).") from None
     return Metric(DENSE, B, np.ascontiguousarray(L))
-
-
-@jit
-def _lower_solve(L, s):
-    """Forward substitution ``L y = s``."""
-    n = s.shape[0]
-    y = np.empty(n)
-    for i in range(n):
-        acc = s[i]
-        for j in range(i):
-            acc -= L[i, j] * y[j]
-        y[i] = acc / L[i, i]
-    return y
 
 
 @jit

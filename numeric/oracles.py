@@ -5,7 +5,8 @@ The solver calls these module-level kernels directly (no compiled function is ev
 passed as an argument), so the solver is served from numba's disk cache.
 Adding a problem: import its module here and add one branch per function.
 
-Return types are uniform across branches: ``value -> float``,
+Every problem module provides ``_value_grad`` and ``_hess``; ``value`` is the value
+part of ``value_grad``. Return types are uniform across branches: ``value -> float``,
 ``value_grad -> (float, float64[n])``, ``exact_hess``/``hess -> float64[n, n]``
 (C-contiguous, a fresh array the caller may overwrite),
 ``hess_lowrank -> (d float64[n], U float64[k, n], w float64[k])`` meaning
@@ -42,32 +43,9 @@ EX = _module("expression")
 
 @jit
 def value(kind, data, x):
-    """``f(x)``."""
-    if kind == QD.KIND:
-        return QD._value(data, x)
-    if kind == PW.KIND:
-        return PW._value(data, x)
-    if kind == QR.KIND:
-        return QR._value(data, x)
-    if kind == LG.KIND:
-        return LG._value(data, x)
-    if kind == SM.KIND:
-        return SM._value(data, x)
-    if kind == LSE.KIND:
-        return LSE._value(data, x)
-    if kind == CR.KIND:
-        return CR._value(data, x)
-    if kind == RB.KIND:
-        return RB._value(data, x)
-    if kind == NC.KIND:
-        return NC._value(data, x)
-    if kind == CH.KIND:
-        return CH._value(data, x)
-    if kind == PT.KIND:
-        return PT._value(data, x)
-    if kind == EX.KIND:
-        return EX._value(data, x)
-    return np.nan
+    """``f(x)`` (the value of :func:`value_grad`: the solver always needs both, and one
+    code path per problem keeps the two consistent to the last bit)."""
+    return value_grad(kind, data, x)[0]
 
 
 @jit

@@ -48,7 +48,8 @@ not part of the method).
 BLAS threads: inside compiled code, numba's matrix products and LAPACK calls use
 scipy's OpenBLAS (numpy's own OpenBLAS is not called by the kernel).
 :func:`minimize_gns` limits the BLAS pools to ``blas_threads`` (default 1) while the
-kernel runs, for ``n >= 64`` (smaller calls are not threaded). Measured on a 2-core
+kernel runs, for ``n >= 64`` or a data matrix of at least ``64^2`` entries (smaller
+calls are not threaded). Measured on a 2-core
 machine at ``n = 200``: 2 threads were 10x (Chebyshev-Rosenbrock, ``n = 200``) to 50x
 (LogSumExp ``500 x 200``) slower per iteration than 1 thread, because the matrices
 are too small for threads to pay and the worker threads compete with the caller
@@ -64,13 +65,14 @@ import numpy as np
 from numeric._jit import jit
 from numeric._clock import monotonic
 from numeric import _linalg
+from numeric._checks import check_count, check_f_star, check_real, resolve_rule
+from numeric._record import ensure_rows, push_iterate, push_step, push_trial, trace_from_rows
 from numeric import metric as _metric
 from numeric import oracles as _or
-from numeric.gamma import gamma_estimate as _gamma_estimate
+from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
 from numeric.oracles import has_lowrank as _has_lowrank, hess_lowrank as _hess_lowrank
 from numeric.problems.base import Problem
 from numeric.problems._gram import lowrank_dense as _lowrank_dense
-from numeric.rules import HessianRule, make_rule
 from numeric.trace import STATUSES, Result, Trace
 
 ADAPTIVE, THEORY, IDEAL = 0, 1, 2
@@ -103,33 +105,6 @@ def accepts(f_old, f_new, gn_new, lam):
 
 
 @jit
-def _grow(a, used):
-    """Return ``a`` or a copy with doubled capacity when it is full."""
-    if used < a.shape[0]:
-        return a
-    b = np.empty(2 * a.shape[0] + 1, dtype=a.dtype)
-    b[:used] = a[:used]
-    return b
-
-
-@jit
-def _grow2(a, used):
-    if used < a.shape[0]:
-        return a
-    b = np.empty((2 * a.shape[0] + 1, a.shape[1]), dtype=a.dtype)
-    b[:used] = a[:used]
-    return b
-
-
-@jit
-def _all_finite(v):
-    for i in range(v.shape[0]):
-        if not np.isfinite(v[i]):
-            return False
-    return True
-
-
-@jit
 def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, alphas, Ms,
                   gamma0, gamma_last, gamma_min, max_trials, k_start, k_stop, max_iter,
                   gtol, ftol, f_star, record_x, counts0, t_start,
@@ -139,8 +114,9 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     ``f0, g0`` are ``f(x0), g(x0)`` when already known (``f0 = nan`` to evaluate);
     ``gamma_last`` is the last accepted ``gamma`` (``nan`` before the first step);
     ``counts0`` the oracle counts so far (value, grad, hess); ``t_start`` the clock
-    origin (``nan`` = now). Returns ``(status, x, f, g, gamma_last, counts, trace
-    arrays...)``; ``status == RUNNING`` when ``k_stop < max_iter`` was reached.
+    origin (``nan`` = now). Returns ``(status, x, f, g, gamma_last, counts, P, S, T, X)``
+    (row records of :mod:`numeric._record`; ``X`` the iterates when ``record_x``);
+    ``status == RUNNING`` when ``k_stop < max_iter`` was reached.
     """
     if np.isnan(t_start):
         t_start = monotonic()
@@ -156,23 +132,10 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     gn = _metric.norm_dual(mode, B, L, g)
 
     cap = min(k_stop - k_start, 1024) + 1
-    it_f = np.empty(cap)
-    it_gn = np.empty(cap)
-    it_nv = np.empty(cap, dtype=np.int64)
-    it_ng = np.empty(cap, dtype=np.int64)
-    it_nh = np.empty(cap, dtype=np.int64)
-    it_t = np.empty(cap)
-    st_gamma = np.empty(cap)
-    st_lam = np.empty(cap)
-    st_step = np.empty(cap)
+    P = np.empty((cap, 6))          # rows of numeric._record
+    S = np.empty((cap, 3))
+    T = np.empty((4 * cap, 6))
     X = np.empty((cap if record_x else 0, n))
-    tcap = 4 * cap
-    tr_it = np.empty(tcap, dtype=np.int64)
-    tr_gamma = np.empty(tcap)
-    tr_acc = np.empty(tcap, dtype=np.bool_)
-    tr_f = np.empty(tcap)
-    tr_gn = np.empty(tcap)
-    tr_step = np.empty(tcap)
     nt = 0
 
     k = k_start
@@ -180,20 +143,9 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     status = RUNNING
     while True:
         # record the iterate x_k
-        it_f = _grow(it_f, i)
-        it_gn = _grow(it_gn, i)
-        it_nv = _grow(it_nv, i)
-        it_ng = _grow(it_ng, i)
-        it_nh = _grow(it_nh, i)
-        it_t = _grow(it_t, i)
-        it_f[i] = f
-        it_gn[i] = gn
-        it_nv[i] = nv
-        it_ng[i] = ng
-        it_nh[i] = nh
-        it_t[i] = monotonic() - t_start
+        P = push_iterate(P, i, f, gn, nv, ng, nh, monotonic() - t_start)
         if record_x:
-            X = _grow2(X, i)
+            X = ensure_rows(X, i)
             X[i, :] = x
         i += 1
         # stopping tests at x_k
@@ -259,48 +211,29 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
                         H = _lowrank_dense(d, U, w)
                         dense_ready = True
                     ok, h = _linalg.solve_shifted(H, lam, mode, B, g)
-            tr_it = _grow(tr_it, nt)
-            tr_gamma = _grow(tr_gamma, nt)
-            tr_acc = _grow(tr_acc, nt)
-            tr_f = _grow(tr_f, nt)
-            tr_gn = _grow(tr_gn, nt)
-            tr_step = _grow(tr_step, nt)
-            tr_it[nt] = k
-            tr_gamma[nt] = gamma
-            tr_acc[nt] = False
-            tr_f[nt] = np.nan
-            tr_gn[nt] = np.nan
-            tr_step[nt] = np.nan
-            finite = False
-            if ok and _all_finite(h):
+            acc = False
+            t_f, t_gn, t_step = np.nan, np.nan, np.nan   # recorded when computed and finite
+            if ok and _linalg.all_finite(h):
                 xn = x - h
                 stp = _metric.norm_primal(mode, B, L, h)
-                tr_step[nt] = stp
-                if _all_finite(xn):
+                t_step = stp
+                if _linalg.all_finite(xn):
                     fn, gnew = _or.value_grad(kind, data, xn)
                     nv += 1
                     ng += 1
                     gnn = _metric.norm_dual(mode, B, L, gnew)
                     if np.isfinite(fn) and np.isfinite(gnn):
-                        finite = True
-                        tr_f[nt] = fn
-                        tr_gn[nt] = gnn
+                        t_f, t_gn = fn, gnn
                         acc = accepts(f, fn, gnn, lam)
-                        tr_acc[nt] = acc
                         if acc or step_code != ADAPTIVE:
                             took = True
-            nt += 1
+            T, nt = push_trial(T, nt, k, gamma, acc, t_f, t_gn, t_step)
             if took:
                 x = xn
                 f = fn
                 g = gnew
                 gn = gnn
-                st_gamma = _grow(st_gamma, i - 1)
-                st_lam = _grow(st_lam, i - 1)
-                st_step = _grow(st_step, i - 1)
-                st_gamma[i - 1] = gamma
-                st_lam[i - 1] = lam
-                st_step[i - 1] = stp
+                S = push_step(S, i - 1, gamma, lam, stp)
                 gamma_last = gamma
                 break
             if step_code == ADAPTIVE:
@@ -313,13 +246,8 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
         k += 1
 
     counts = np.array([nv, ng, nh], dtype=np.int64)
-    ns = i - 1
-    return (status, x, f, g, gamma_last, counts,
-            it_f[:i].copy(), it_gn[:i].copy(), it_nv[:i].copy(), it_ng[:i].copy(),
-            it_nh[:i].copy(), it_t[:i].copy(),
-            st_gamma[:ns].copy(), st_lam[:ns].copy(), st_step[:ns].copy(),
-            tr_it[:nt].copy(), tr_gamma[:nt].copy(), tr_acc[:nt].copy(), tr_f[:nt].copy(),
-            tr_gn[:nt].copy(), tr_step[:nt].copy(), X[:i].copy() if record_x else X)
+    return (status, x, f, g, gamma_last, counts, P[:i].copy(), S[:i - 1].copy(),
+            T[:nt].copy(), X[:i].copy() if record_x else X)
 
 
 _MESSAGES = {
@@ -332,46 +260,9 @@ _MESSAGES = {
                    "or gamma is not a positive number).",
 }
 _REGIONS = {"ball": 0, "ball_O": 1}
-_IDEAL_DEFAULTS = dict(region="ball_O", n_dirs=64, n_radii=24, seed=0, gamma_hi=1e12)
-
-
-def _check_int(name, value, lo):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
-    return int(value)
-
-
-def _check_real(name, value, *, lo=0.0, strict=False, allow_none=False):
-    if value is None and allow_none:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, "
-                         f"got {value!r}.") from None
-    if not math.isfinite(v) or (v <= lo if strict else v < lo):
-        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, "
-                         f"got {value!r}.")
-    return v
-
-
-def _resolve_rule(problem: Problem, rule) -> HessianRule:
-    if isinstance(rule, HessianRule):
-        r = rule
-    elif isinstance(rule, str):
-        if rule not in problem.rules:
-            raise ValueError(f"rule must be one of {problem.rules} for problem "
-                             f"{problem.name!r}, got {rule!r}.")
-        r = make_rule(rule, problem.n)
-    else:
-        raise ValueError(f"rule must be a rule name or a HessianRule, got {rule!r}.")
-    if r.name not in problem.rules:
-        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
-                         f"got {r.name!r}.")
-    if r.E0.size and r.E0.shape != (problem.n, problem.n):
-        raise ValueError(f"rule.E0 must be a {problem.n}x{problem.n} matrix, got shape "
-                         f"{r.E0.shape}.")
-    return r
+# the estimator's own sample-set defaults; the region is the method's: gamma(x) is
+# defined on Ball ∩ O (docs/theory.md, section 3), the set where the steps lie
+_IDEAL_DEFAULTS = dict(region="ball_O", **ESTIMATOR_DEFAULTS)
 
 
 def resolve_bound(bound):
@@ -407,10 +298,10 @@ def _resolve_ideal(ideal):
         opts.update(ideal)
     if opts["region"] not in _REGIONS:
         raise ValueError(f"ideal region must be 'ball' or 'ball_O', got {opts['region']!r}.")
-    _check_int("ideal n_dirs", opts["n_dirs"], 1)
-    _check_int("ideal n_radii", opts["n_radii"], 1)
-    _check_int("ideal seed", opts["seed"], 0)
-    _check_real("ideal gamma_hi", opts["gamma_hi"], strict=True)
+    check_count("ideal n_dirs", opts["n_dirs"], 1)
+    check_count("ideal n_radii", opts["n_radii"], 1)
+    check_count("ideal seed", opts["seed"], 0)
+    check_real("ideal gamma_hi", opts["gamma_hi"], strict=True)
     return opts
 
 
@@ -442,7 +333,8 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         ``True`` stops the run (status ``max_iter``, message says so). The kernel then
         runs one iteration per call (slower, same trace).
     ideal : options of the ideal-step estimator: ``region`` (``"ball"`` or
-        ``"ball_O"``), ``n_dirs``, ``n_radii``, ``seed``, ``gamma_hi``.
+        ``"ball_O"``, default ``"ball_O"``), ``n_dirs``, ``n_radii``, ``seed``,
+        ``gamma_hi`` (defaults: ``numeric.gamma.ESTIMATOR_DEFAULTS``).
     blas_threads : BLAS threads while the compiled kernel runs (``None`` = leave as is).
 
     Returns a :class:`numeric.trace.Result` whose ``trace`` is documented in
@@ -457,7 +349,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
     if not np.all(np.isfinite(x0)):
         raise ValueError("x0 must have finite entries only.")
-    r = _resolve_rule(problem, rule)
+    r = resolve_rule(problem, rule)
     if step not in STEP_CODES:
         raise ValueError(f"step must be one of {sorted(STEP_CODES)}, got {step!r}.")
     step_code = STEP_CODES[step]
@@ -466,20 +358,18 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         alphas, Ms = resolve_bound(bound)
     else:
         alphas, Ms = np.zeros(0), np.zeros(0)
-    gamma0 = _check_real("gamma0", gamma0, strict=True)
-    gamma_min = _check_real("gamma_min", gamma_min)
-    max_trials = _check_int("max_trials", max_trials, 1)
-    max_iter = _check_int("max_iter", max_iter, 0)
-    gtol = _check_real("gtol", gtol)
-    ftol = _check_real("ftol", ftol)
-    if f_star is None:
-        f_star = problem.f_star
-    f_star = np.nan if f_star is None else _check_real("f_star", f_star, lo=-math.inf)
+    gamma0 = check_real("gamma0", gamma0, strict=True)
+    gamma_min = check_real("gamma_min", gamma_min)
+    max_trials = check_count("max_trials", max_trials, 1)
+    max_iter = check_count("max_iter", max_iter, 0)
+    gtol = check_real("gtol", gtol)
+    ftol = check_real("ftol", ftol)
+    f_star = check_f_star(problem, f_star)
     if callback is not None and not callable(callback):
         raise ValueError("callback must be callable or None.")
     opts = _resolve_ideal(ideal)
     if blas_threads is not None:
-        blas_threads = _check_int("blas_threads", blas_threads, 1)
+        blas_threads = check_count("blas_threads", blas_threads, 1)
 
     args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L)
     tail = (gtol, ftol, f_star, bool(record_x))
@@ -491,7 +381,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
                              gamma_min, max_trials, k_start, k_stop, max_iter, *tail,
                              counts, t0, *ideal_args)
 
-    with _blas_limits(blas_threads, n):
+    with _blas_limits(blas_threads, max(n, int(np.sqrt(problem.data[0].size)))):
         x, f, g, gl, counts = x0, np.nan, np.zeros(n), np.nan, np.zeros(3, dtype=np.int64)
         chunks = []
         k = 0
@@ -505,12 +395,12 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
             out = run(x, f, g, gl, k, k_stop, counts, t0)
             status, x, f, g, gl, counts = out[:6]
             chunks.append(out[6:])
-            k += out[12].shape[0]
+            k += out[7].shape[0]
             if status != RUNNING:
                 break
             from scipy.optimize import OptimizeResult
             info = OptimizeResult(x=x.copy(), fun=float(f), nit=k, gamma=float(gl),
-                                  gnorm=float(out[7][-1]))
+                                  gnorm=float(out[6][-1, 1]))
             if callback(info) is True:
                 stopped_by_callback = True
                 status = MAX_ITER
@@ -534,21 +424,16 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
 
 
 def _concat(chunks, record_x) -> Trace:
-    """Join kernel chunks; every chunk after the first repeats its starting iterate."""
-    names = ("f", "gnorm", "n_value", "n_grad", "n_hess", "time", "gamma", "lam", "step",
-             "trial_iter", "trial_gamma", "trial_accepted", "trial_f", "trial_gnorm",
-             "trial_step", "x")
-    cols = {nm: [] for nm in names}
-    for c, arrs in enumerate(chunks):
-        for j, nm in enumerate(names):
-            a = arrs[j]
-            if c > 0 and j in (0, 1, 2, 3, 4, 5, 15):
-                a = a[1:]
-            cols[nm].append(a)
-    out = {nm: np.concatenate(v) if len(v) > 1 else v[0] for nm, v in cols.items()}
-    if not record_x:
-        out["x"] = None
-    return Trace(**out)
+    """Join kernel chunks ``(P, S, T, X)``; every chunk after the first repeats its
+    starting iterate (row 0 of ``P`` and ``X``)."""
+    if len(chunks) == 1:
+        P, S, T, X = chunks[0]
+    else:
+        P = np.concatenate([c[0] if j == 0 else c[0][1:] for j, c in enumerate(chunks)])
+        S = np.concatenate([c[1] for c in chunks])
+        T = np.concatenate([c[2] for c in chunks])
+        X = np.concatenate([c[3] if j == 0 else c[3][1:] for j, c in enumerate(chunks)])
+    return trace_from_rows(P, S, T, X if record_x else None)
 
 
 _CONTROLLER = []
@@ -567,9 +452,11 @@ def _controller():
 class _blas_limits:
     """Limit BLAS threads to ``n_threads`` while the kernel runs.
 
-    No-op for ``n_threads = None`` and for dimensions below ``BLAS_LIMIT_MIN_N``
-    (BLAS calls that small are not threaded, and the limit itself would cost more
-    than a whole small solve).
+    No-op for ``n_threads = None`` and for sizes below ``BLAS_LIMIT_MIN_N`` (BLAS
+    calls that small are not threaded, and the limit itself would cost more than a
+    whole small solve). The size is the larger of ``n`` and the square root of the
+    size of the problem's data matrix: a small ``n`` with a tall data matrix (logistic
+    regression on 569 x 30 data) still makes products large enough to be threaded.
     """
 
     def __init__(self, n_threads, dim):

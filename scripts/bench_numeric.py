@@ -2,15 +2,19 @@
 and the floor (the unavoidable linear algebra and oracle work of the same run).
 
 Per problem, in one process, after a warm-up (compilation excluded), the median of
-``--repeat`` runs of each method, reported in seconds per iteration. The floor is,
-with the same BLAS and in isolation: one Hessian formation plus, for each step-size
-trial the compiled run made on average per iteration, one Cholesky factorization
-with its solve and one value-and-gradient evaluation. ``cold_start_s`` is the wall
+``--repeat`` runs of each method and of the floor, interleaved (so that a change of
+machine load hits all of them alike), reported in seconds per iteration.
+The floor is, with the same BLAS and in isolation: one Hessian formation plus, for
+each step-size trial the compiled run made on average per iteration, one Cholesky
+factorization with its solve and one value-and-gradient evaluation, measured at the
+run's own iterates (a sample of up to 24 recorded iterates, with the ``lambda``
+accepted there), not at ``x0`` only. ``cold_start_s`` is the wall
 time of a fresh Python process (warm numba cache) that imports the package and solves
 the 2-D Rosenbrock problem.
 
     python scripts/bench_numeric.py            # readable table
     python scripts/bench_numeric.py --json     # one JSON object
+    python scripts/bench_numeric.py --quick    # 3 runs per method (smoke run)
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from numeric import oracles
 from numeric._jit import jit
@@ -33,6 +38,7 @@ from numeric.rules import make_rule
 from numeric.solver import minimize_gns
 
 SCIPY_MAX_ITER = 200
+SCIPY_MAX_SECONDS = 2.0
 COLD = ("from numeric.solver import minimize_gns; from numeric.problems.rosenbrock import rosenbrock; "
         "assert minimize_gns(rosenbrock(), gtol=1e-8).success")
 
@@ -71,37 +77,46 @@ def configs():
 
 
 @jit
-def _floor_kernel(kind, data, rule, rdata, x, lam, n_iter, n_trials):
-    """``n_iter`` Hessian formations and ``n_trials`` (Cholesky + solve + value_grad)."""
-    n = x.shape[0]
-    g = oracles.value_grad(kind, data, x)[1]
-    gn = np.sqrt(np.dot(g, g))
+def _floor_kernel(kind, data, rule, rdata, X, G, lams, trials):
+    """At each sampled iterate ``X[i]`` (gradient ``G[i]``, accepted ``lams[i]``): one
+    Hessian formation and ``trials[i]`` (Cholesky + solve + value_grad)."""
     acc = 0.0
     empty = np.zeros((0, 0))
-    H = oracles.hess(kind, data, rule, rdata, x, g, gn)
-    for _ in range(n_iter):
+    for i in range(X.shape[0]):
+        x = X[i]
+        g = G[i]
+        gn = np.sqrt(np.dot(g, g))
         H = oracles.hess(kind, data, rule, rdata, x, g, gn)
-        acc += H[0, 0]
-    for _ in range(n_trials):
-        ok, h = solve_shifted(H, lam, 0, empty, g)
-        f, g2 = oracles.value_grad(kind, data, x - 1e-3 * h)
-        acc += f + h[0] + g2[0]
+        for _ in range(trials[i]):
+            ok, h = solve_shifted(H, lams[i], 0, empty, g)
+            f, g2 = oracles.value_grad(kind, data, x - h)
+            acc += f + h[0] + g2[0]
     return acc
 
 
-def median_time(fn, repeat):
-    fn()  # warm-up
-    ts = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
+def floor_run(p, rule, res, n_sample=24):
+    """The floor measured at the run's own iterates: returns ``(run, n)`` where ``run()``
+    does, at ``n`` iterates evenly spread over the run ``res`` (all of them when fewer),
+    one Hessian formation and that iterate's share of the run's trials (the run's
+    average number of trials per iteration, distributed so that the total matches),
+    each with the ``lambda`` the run accepted there."""
+    r = make_rule(rule, p.n)
+    nit = res.nit
+    idx = np.unique(np.linspace(0, nit - 1, min(n_sample, nit)).round().astype(np.int64))
+    X = np.ascontiguousarray(res.trace.x[idx])
+    G = np.ascontiguousarray([oracles.value_grad(p.kind, p.data, x)[1] for x in X])
+    lams = np.ascontiguousarray(res.trace.lam[idx])
+    per_iter = len(res.trace.trial_gamma) / nit
+    total = int(round(per_iter * len(idx)))
+    trials = np.full(len(idx), total // len(idx), dtype=np.int64)
+    trials[: total % len(idx)] += 1
+    return (lambda: _floor_kernel(p.kind, p.data, r.code, r.data, X, G, lams, trials)), len(idx)
 
 
 def scipy_run(p, rule, x0, opts):
     from scipy.optimize import minimize
     r = make_rule(rule, p.n)
+    t_end = time.perf_counter() + SCIPY_MAX_SECONDS
 
     def fun(x):
         return oracles.value_grad(p.kind, p.data, x)
@@ -110,36 +125,60 @@ def scipy_run(p, rule, x0, opts):
         g = oracles.value_grad(p.kind, p.data, x)[1]
         return oracles.hess(p.kind, p.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 
+    def stop(*_):
+        if time.perf_counter() > t_end:
+            raise StopIteration
+
     # trust-exact needs many more (and costlier) iterations on the ill-conditioned
-    # instances; its budget is capped since only the time per iteration is compared
-    return minimize(fun, x0, jac=True, hess=hess, method="trust-exact",
+    # instances; its budget is capped (iterations and seconds) since only the time per
+    # iteration is compared
+    return minimize(fun, x0, jac=True, hess=hess, method="trust-exact", callback=stop,
                     options=dict(maxiter=min(opts["max_iter"], SCIPY_MAX_ITER),
                                  gtol=max(opts["gtol"], 1e-300)))
 
 
+def side_by_side(methods, repeat):
+    """Warm up every method, then time them in turn ``repeat`` times (interleaved, so
+    that a change of machine load hits all of them alike). Returns, per method, the
+    median seconds per iteration and the last result."""
+    last = {name: fn() for name, (fn, _) in methods.items()}
+    per_iter = {name: [] for name in methods}
+    for _ in range(repeat):
+        for name, (fn, nit_of) in methods.items():
+            t = time.perf_counter()
+            out = fn()
+            dt = time.perf_counter() - t
+            per_iter[name].append(dt / max(nit_of(out), 1))
+            last[name] = out
+    return {name: statistics.median(v) for name, v in per_iter.items()}, last
+
+
 def bench_one(name, p, rule, x0, opts, repeat, threads):
     kw = dict(rule=rule, max_iter=opts["max_iter"], gtol=opts["gtol"])
-    t_c, res = median_time(lambda: minimize_gns(p, x0, blas_threads=threads, **kw), repeat)
-    t_r, ref = median_time(lambda: minimize_reference(p, x0, **kw), repeat)
-    t_s, sci = median_time(lambda: scipy_run(p, rule, x0, opts), repeat)
+    # the compiled run once with its iterates recorded, for the floor (not timed)
+    res = minimize_gns(p, x0, blas_threads=threads, record_x=True, **kw)
+    floor, n_floor = floor_run(p, rule, res) if res.nit else (lambda: None, 1)
+
+    def floor_limited():
+        with threadpool_limits(limits=threads, user_api="blas"):
+            floor()
+
+    med, last = side_by_side({
+        "compiled": (lambda: minimize_gns(p, x0, blas_threads=threads, **kw), lambda r: r.nit),
+        "reference": (lambda: minimize_reference(p, x0, **kw), lambda r: r.nit),
+        "scipy": (lambda: scipy_run(p, rule, x0, opts), lambda r: int(r.nit)),
+        "floor": (floor_limited, lambda _: n_floor),
+    }, repeat)
     nit = max(res.nit, 1)
     trials = len(res.trace.trial_gamma) / nit
-    r = make_rule(rule, p.n)
-    reps = 20
-    n_trials = int(round(trials * reps))
-    lam = float(np.median(res.trace.lam)) if res.nit else 1.0
-    from threadpoolctl import threadpool_limits
-    with threadpool_limits(limits=threads, user_api="blas"):
-        t_f, _ = median_time(lambda: _floor_kernel(p.kind, p.data, r.code, r.data,
-                                                   np.ascontiguousarray(x0, dtype=float),
-                                                   lam, reps, n_trials), repeat)
     return {
-        "iterations": {"compiled": res.nit, "reference": ref.nit, "scipy": int(sci.nit),
-                       "trials_per_iter": trials, "status": res.status},
-        "compiled_s_per_iter": t_c / nit,
-        "reference_s_per_iter": t_r / max(ref.nit, 1),
-        "scipy_s_per_iter": t_s / max(int(sci.nit), 1),
-        "floor_s_per_iter": t_f / reps,
+        "iterations": {"compiled": res.nit, "reference": last["reference"].nit,
+                       "scipy": int(last["scipy"].nit), "trials_per_iter": trials,
+                       "status": res.status},
+        "compiled_s_per_iter": med["compiled"],
+        "reference_s_per_iter": med["reference"],
+        "scipy_s_per_iter": med["scipy"],
+        "floor_s_per_iter": med["floor"] if res.nit else float("nan"),
     }
 
 
@@ -156,21 +195,24 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per method (>= 5)")
+    ap.add_argument("--quick", action="store_true",
+                    help="3 timed runs per method (a smoke run, not for the README)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for the compiled runs")
     ap.add_argument("--only", default=None, help="comma-separated problem names")
     a = ap.parse_args(argv)
     if a.repeat < 5:
         ap.error("--repeat must be an integer >= 5.")
+    repeat = 3 if a.quick else a.repeat
     if a.threads < 1:
         ap.error("--threads must be an integer >= 1.")
     out = {"problems": {}}
     for name, p, rule, x0, opts in configs():
         if a.only and name not in a.only.split(","):
             continue
-        out["problems"][name] = bench_one(name, p, rule, x0, opts, a.repeat, a.threads)
+        out["problems"][name] = bench_one(name, p, rule, x0, opts, repeat, a.threads)
         print(f"... {name}: {json.dumps(out['problems'][name])}", file=sys.stderr, flush=True)
     cold_start(1)  # make sure the cache is warm for this exact command
-    out["cold_start_s"] = cold_start(a.repeat)
+    out["cold_start_s"] = cold_start(repeat)
     if a.json:
         print(json.dumps(out))
         return

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .monomials import ClassBound, Monomial, _check_range, _is_numeric, combine
+from .monomials import ClassBound, Monomial, _check_range, _is_numeric, combine, tidy
 
 
 def _nonneg(name, value):
@@ -95,7 +95,7 @@ def apply(cls_or_bound, err: ErrorModel) -> ClassBound:
         raise ValueError("cls_or_bound already contains approximation terms and is proven on O only; "
                          "compose the exact-Hessian bound with the summed error model instead.")
     if bound.region == "O" and not err.dominates_hessian:
-        relaxed = tuple(Monomial(m.alpha, sp.simplify(2 ** (1 - m.alpha) * m.M), m.source)
+        relaxed = tuple(Monomial(m.alpha, tidy(2 ** (1 - m.alpha) * m.M), m.source)
                         for m in bound.monomials)
         how = dict(bound.how, region_relaxation="factor 2^(1-alpha) on smoothness terms")
         bound = ClassBound(relaxed, bound.name, how, bound.region)
@@ -106,7 +106,8 @@ def apply(cls_or_bound, err: ErrorModel) -> ClassBound:
 
 
 def synthetic(C1=0, C2=0, beta=0) -> ErrorModel:
-    """``H = hess f + E(x)`` with ``||E(x)|| = C1 + C2 ||g||^(1-beta)`` by construction."""
+    """``H = hess f + E(x)`` with ``||E(x)|| = C1 + C2 ||g||^(1-beta)`` by construction
+    (`perturbation_norm`: ``E(x) = (C1 + C2 ||g||_*^(1-beta)) E0`` with ``||E0|| = 1``)."""
     return ErrorModel("synthetic", C1, C2, beta, how={"C1": "by construction", "C2": "by construction"},
                       assumptions=("||E(x)|| <= C1 + C2 ||g(x)||_*^(1-beta) holds by construction of E.",))
 
@@ -135,7 +136,7 @@ def fisher_logistic(R, f_star, D) -> ErrorModel:
     ``l_j(x) = log(1 + exp(-y_j <a_j, x>))``, ``H = (1/m) sum grad l_j grad l_j^T + lam B``.
     `fisher_logistic_gap`: ``hess f - H = (1/m) sum p_j(1 - 2 p_j) a_j a_j^T`` with
     ``p_j = 1/(1+exp(y_j <a_j,x>))``, and ``|p(1-2p)| <= p <= -log(1-p) = l_j``;
-    `fisher_loss_bound` + `convex_gap` (``(1/m) sum l_j <= f(x) <= f* + D ||g||_*``)
+    `fisher_loss_bound` + `gap_by_gradient` (``(1/m) sum l_j <= f(x) <= f* + D ||g||_*``)
     give ``C1 = R^2 f*``, ``C2 = R^2 D``, ``beta = 0``.
     """
     return _fisher("fisher_logistic", 1, R, f_star, D)
@@ -147,7 +148,7 @@ def fisher_softmax(R, f_star, D) -> ErrorModel:
     ``l_j(X) = log sum_k exp(<x_k, a_j>) - <x_{y_j}, a_j>``. `fisher_softmax_gap`:
     ``hess l_j - grad l_j grad l_j^T = (Cov(p_j) - (p_j - e_y)(p_j - e_y)^T) ⊗ a_j a_j^T``,
     both matrices PSD with norms ``<= 2 q_j`` (``q_j = 1 - p_{j,y_j} <= l_j``), so the
-    difference has norm ``<= 2 q_j``. Then `fisher_loss_bound` + `convex_gap`:
+    difference has norm ``<= 2 q_j``. Then `fisher_loss_bound` + `gap_by_gradient`:
     ``C1 = 2 R^2 f*``, ``C2 = 2 R^2 D``, ``beta = 0``.
     """
     return _fisher("fisher_softmax", 2, R, f_star, D)
@@ -237,10 +238,10 @@ INEQUALITIES = {
     "fisher_logistic_gap": "hess f - H = (1/m) sum p_j (1 - 2 p_j) a_j a_j^T, |p(1-2p)| <= p <= l_j",
     "fisher_softmax_gap": "||Cov(p_j) - c_j c_j^T|| <= 2 q_j <= 2 l_j",
     "fisher_loss_bound": "||hess f - H|| <= kappa R^2 (1/m) sum_j l_j <= kappa R^2 f(x)",
-    "convex_gap": "f(x) - f* <= D ||g(x)||_*",
     "gauss_newton_gap": "||hess f - H_GN|| <= L_u ||u||^(p-1)",
     "jacobian_lower": "||g||_* >= mu ||u||^(p-1) when ||J^T w||_* >= mu ||w||",
     "fisher_term_gap": "||hess f - H_F|| <= ||u||^(p-2) (S^2 + U L_u)",
     "lse_gap": "H - hess f = g g^T / mu",
     "lse_gradient_bound": "||g||_* <= max_j ||a_j||_*",
+    "perturbation_norm": "E(x) = (C1 + C2 ||g(x)||_*^(1-beta)) E0 with ||E0|| = 1, so the error model holds with equality",
 }

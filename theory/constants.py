@@ -44,7 +44,7 @@ import numpy as np
 import sympy as sp
 
 from theory.expr import SymbolicFunction
-from theory.interval import NotEnclosable, certified_max, sample_points, validate_box, vectorized
+from theory.interval import Bracket, NotEnclosable, certified_max, sample_points, validate_box, vectorized
 
 HOWS = ("closed form", "certified", "estimated")
 FLOAT_SLACK = 1e-9
@@ -52,8 +52,19 @@ FLOAT_SLACK = 1e-9
 value itself carries float64 evaluation error (**`sampler rounding`**)."""
 
 
+#: The named inequalities of docs/theory.md sections 6.2-6.3 this module rests on.
+INEQUALITIES = {
+    "mean value": "||H(x) - H(y)|| <= sup ||D^3 f|| ||x - y|| on a convex box (likewise D^3 f and D^4 f)",
+    "frobenius bound": "||T||_op = max_{||u||=1} |T[u,...,u]| <= ||T||_F for a symmetric tensor T",
+    "holder interpolation": "||H(x) - H(y)|| <= min(L_0, L_2 ||x - y||) <= L_0^(1-nu) L_2^nu ||x - y||^nu",
+    "gershgorin bound": "<H h, h> >= min_i (H_ii - sum_{j!=i} |H_ij|) ||h||^2",
+    "critical point max": "max_[a,b] q is attained at a, b, or a critical point of a smooth piece of q",
+    "sampler rounding": "a float64 sample may exceed sup q by its evaluation error; upper < lower - 1e-9 (1 + |lower|) raises",
+}
+
+
 @dataclass(frozen=True)
-class ConstantResult:
+class ConstantResult(Bracket):
     """A class constant: ``lower <= constant <= upper`` (``lower`` sampled, see ``how``)."""
 
     name: str
@@ -62,11 +73,6 @@ class ConstantResult:
     lower: float
     upper: float
     details: dict = field(default_factory=dict)
-
-    @property
-    def gap(self) -> float:
-        """``upper - lower``: how far the certificate is from the sampled estimate."""
-        return self.upper - self.lower
 
 
 # -- options ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ import sympy as sp
 
 from theory.approximations import ErrorModel, apply, fisher_logistic, fisher_softmax
 from theory.classes import get_class
-from theory.monomials import ClassBound, exact_float
+from theory.monomials import ClassBound, exact_float, float_view
 from theory.rates import RateTheorem, geometric_sum, n_lag, theorem
 from theory.symbols import D as D_sym, F0 as F0_sym, G0 as G0_sym, eps as eps_sym
 
@@ -236,13 +236,8 @@ class FlagshipClaim:
     def C1_expr(self) -> sp.Expr:
         return self._const(1.0)
 
-    @property
-    def M0(self) -> float:
-        return float(self.M0_expr)
-
-    @property
-    def C1(self) -> float:
-        return float(self.C1_expr)
+    M0 = float_view("M0_expr", "``M0`` (the ``alpha = 0`` constant) as a float.")
+    C1 = float_view("C1_expr", "``C1`` (the ``alpha = 1`` constant) as a float.")
 
     @property
     def eps_lin(self) -> float:
@@ -342,6 +337,21 @@ def _build(problem, Q, R, D, f_star, kappa, err, separable=False, notes=()):
     return FlagshipClaim(problem, cls, err, bound, thms, R, Q, D, f_star, kappa, separable, tuple(notes))
 
 
+def _fisher_claim(problem, q_factor, kappa, fisher, A, check_labels, reg, f_star, D, B, notes):
+    """The regularized flagship claim shared by logistic (``kappa = 1``) and softmax
+    (``kappa = 2``) regression: validate, compute ``R`` and build ``Q = q_factor R``."""
+    A = _matrix("A", A)
+    check_labels(A.shape[0])
+    reg = _scalar("reg", reg)
+    f_star = _scalar("f_star", f_star)
+    D = _scalar("D", D, lo_open=True)
+    R = data_radius(A, B)
+    if R == 0:
+        raise ValueError("A must have a non-zero row (R = max_j ||a_j||_* must be > 0).")
+    err = fisher(exact_float(R), exact_float(f_star), exact_float(D))
+    return _build(problem, q_factor * R, R, D, f_star, kappa, err, notes=(f"reg = {reg:g}",) + notes)
+
+
 def logistic_fisher_claim(A, y, reg, f_star, D, B=None) -> FlagshipClaim:
     """The flagship claim for l2-regularized logistic regression (``y_j in {-1, +1}``).
 
@@ -349,32 +359,15 @@ def logistic_fisher_claim(A, y, reg, f_star, D, B=None) -> FlagshipClaim:
     :func:`f_star_upper_logistic`); ``D > 0`` bounds ``||x - x*||`` on the initial
     sublevel set (e.g. :func:`D_strong_convexity`).
     """
-    A = _matrix("A", A)
-    _labels_pm(y, A.shape[0])
-    reg = _scalar("reg", reg)
-    f_star = _scalar("f_star", f_star)
-    D = _scalar("D", D, lo_open=True)
-    R = data_radius(A, B)
-    if R == 0:
-        raise ValueError("A must have a non-zero row (R = max_j ||a_j||_* must be > 0).")
-    err = fisher_logistic(exact_float(R), exact_float(f_star), exact_float(D))
-    return _build("l2-regularized logistic regression", R, R, D, f_star, 1, err,
-                  notes=(f"reg = {reg:g}",))
+    return _fisher_claim("l2-regularized logistic regression", 1.0, 1, fisher_logistic, A,
+                         lambda m: _labels_pm(y, m), reg, f_star, D, B, ())
 
 
 def softmax_fisher_claim(A, labels, n_classes, reg, f_star, D, B=None) -> FlagshipClaim:
     """The flagship claim for l2-regularized softmax regression (``labels in [0, K)``)."""
-    A = _matrix("A", A)
-    _labels_cls(labels, A.shape[0], n_classes)
-    reg = _scalar("reg", reg)
-    f_star = _scalar("f_star", f_star)
-    D = _scalar("D", D, lo_open=True)
-    R = data_radius(A, B)
-    if R == 0:
-        raise ValueError("A must have a non-zero row (R = max_j ||a_j||_* must be > 0).")
-    err = fisher_softmax(exact_float(R), exact_float(f_star), exact_float(D))
-    return _build("l2-regularized softmax regression", math.sqrt(2.0) * R, R, D, f_star, 2, err,
-                  notes=(f"reg = {reg:g}", f"n_classes = {int(n_classes)}"))
+    return _fisher_claim("l2-regularized softmax regression", math.sqrt(2.0), 2, fisher_softmax, A,
+                         lambda m: _labels_cls(labels, m, n_classes), reg, f_star, D, B,
+                         (f"n_classes = {int(n_classes)}",))
 
 
 def _unit(w, B):
@@ -433,23 +426,27 @@ def _separable(problem, kappa, Q, R, m, mu, f0, notes):
                                                  "flagship_separable_gradient, used only through gap_by_gradient."))
 
 
+def _separable_claim(problem, kappa, q_factor, A, margin, f0, B, notes):
+    """The separable flagship claim shared by logistic and softmax regression."""
+    A = _matrix("A", A)
+    mu = margin(A)
+    R = data_radius(A, B)
+    return _separable(problem, kappa, q_factor * R, R, A.shape[0], mu, f0, notes)
+
+
 def separable_logistic_claim(A, y, w, f0, B=None) -> FlagshipClaim:
     """Unregularized logistic regression on data separated by ``w``, started where
     ``f(x0) = f0``: ``C1 = 0``, ``C2 = R^2/mu`` (`flagship_separable_gap`),
     ``D = D_sep`` (`flagship_separable_gradient`): a purely linear rate."""
-    A = _matrix("A", A)
-    mu = logistic_margin(A, y, w, B)
-    R = data_radius(A, B)
-    return _separable("logistic", 1, R, R, A.shape[0], mu, f0, ())
+    return _separable_claim("logistic", 1, 1.0, A, lambda A_: logistic_margin(A_, y, w, B), f0, B, ())
 
 
 def separable_softmax_claim(A, labels, n_classes, W, f0, B=None) -> FlagshipClaim:
     """Unregularized softmax regression on data separated by ``W``: ``C1 = 0``,
     ``C2 = 2 R^2/mu``, ``D = D_sep``."""
-    A = _matrix("A", A)
-    mu = softmax_margin(A, labels, n_classes, W, B)
-    R = data_radius(A, B)
-    return _separable("softmax", 2, math.sqrt(2.0) * R, R, A.shape[0], mu, f0, (f"n_classes = {int(n_classes)}",))
+    return _separable_claim("softmax", 2, math.sqrt(2.0), A,
+                            lambda A_: softmax_margin(A_, labels, n_classes, W, B), f0, B,
+                            (f"n_classes = {int(n_classes)}",))
 
 
 __all__ = ["INEQUALITIES", "FlagshipClaim", "logistic_fisher_claim", "softmax_fisher_claim",

@@ -270,8 +270,26 @@ def vectorized(expr: sp.Expr, variables):
     return q
 
 
+#: The named inequalities of docs/theory.md section 6.3 this module rests on.
+INEQUALITIES = {
+    "enclosure bound": "q(X) is contained in Q(X) for every box X, so sup_box q <= max over the leaves of upper(Q(leaf))",
+    "rounding guard": "every elementary-function result [a, b] is widened to [a, b] * [1 - 2^-50, 1 + 2^-50]",
+    "mean value form": "q(X) is contained in q(c) + sum_i Q_i(X) (X_i - c_i), Q_i an enclosure of dq/dx_i",
+    "enclosure gap": "branch and bound stops when upper - lower <= max(atol, rtol |lower|)",
+}
+
+
+class Bracket:
+    """Mixin for results with a certified ``upper`` and a sampled ``lower`` end."""
+
+    @property
+    def gap(self) -> float:
+        """``upper - lower``: how far the certificate is from the sampled estimate."""
+        return self.upper - self.lower
+
+
 @dataclass
-class SupBound:
+class SupBound(Bracket):
     """``lower <= sup_box q <= upper`` (``upper`` certified, ``lower`` sampled)."""
 
     upper: float
@@ -280,10 +298,6 @@ class SupBound:
     status: str
     boxes: int
     details: dict = field(default_factory=dict)
-
-    @property
-    def gap(self) -> float:
-        return self.upper - self.lower
 
 
 def certified_max(expr: sp.Expr, variables, box, *, rtol: float = 1e-3, atol: float = 1e-12,

@@ -34,9 +34,40 @@ PHASE_SMOOTHNESS = "smoothness dominates"
 PHASE_APPROXIMATION = "approximation dominates"
 
 
-def exact_float(x: float) -> sp.Rational:
-    """The rational with the same shortest decimal representation as ``x`` (``0.1 -> 1/10``)."""
-    return sp.Rational(repr(float(x)))
+#: `float_conversion`: a float is kept as the rational of its shortest decimal
+#: representation only when that rational is short (denominator at most
+#: ``SHORT_DENOMINATOR``, numerator at most ``SHORT_NUMERATOR`` in absolute value).
+SHORT_DENOMINATOR = 10 ** 6
+SHORT_NUMERATOR = 10 ** 12
+#: Decimal digits carried by constants computed from floats that are not short
+#: rationals (their float values are then rounded to nearest from a 30-digit
+#: value; docs/theory.md section 3, `float_conversion`).
+FLOAT_DPS = 30
+
+
+#: The named rules of docs/theory.md section 3 this module implements.
+INEQUALITIES = {
+    "float_conversion": "a float parameter becomes its short decimal rational, else its exact binary value "
+                        "carried at FLOAT_DPS digits; float(M) is M rounded to nearest (within one unit "
+                        "in the last place, not rounded upward)",
+}
+
+
+def exact_float(x: float) -> sp.Expr:
+    """A finite float as a sympy number (`float_conversion`).
+
+    The rational with the same shortest decimal representation when it is short
+    (``0.1 -> 1/10``, ``0.35 -> 7/20``); otherwise the float's exact binary value as
+    a sympy ``Float`` carried at ``FLOAT_DPS`` digits (``0.35000000000000003``), so
+    that no later step works with huge rationals.
+    """
+    xf = float(x)
+    if not math.isfinite(xf):
+        raise ValueError(f"x must be a finite real number, got {x!r}.")
+    r = sp.Rational(repr(xf))
+    if r.q <= SHORT_DENOMINATOR and abs(r.p) <= SHORT_NUMERATOR:
+        return r
+    return sp.Float(xf, FLOAT_DPS)
 
 
 def _is_numeric(x) -> bool:
@@ -58,6 +89,20 @@ def _check_range(name: str, value, lo: float, hi: float | None) -> sp.Expr:
         if not math.isfinite(v) or v < lo or (hi is not None and v > hi):
             raise ValueError(f"{name} must be finite and in [{lo}, {upper}, got {value!r}.")
     return ex
+
+
+def float_view(attr: str, doc: str) -> property:
+    """A read-only property giving ``float(self.<attr>)`` (the float face of an exact constant)."""
+    return property(lambda self: float(getattr(self, attr)), doc=doc)
+
+
+def tidy(expr) -> sp.Expr:
+    """``sp.simplify`` for expressions in symbols; numbers are left as sympy's
+    automatic evaluation made them (`float_conversion`: simplifying a number such as
+    ``(a/b)^(c/d) 2^(e/f)`` may combine the powers over a common denominator and build
+    integers with millions of digits)."""
+    ex = sp.sympify(expr)
+    return ex if _is_numeric(ex) else sp.simplify(ex)
 
 
 def _is_zero(M) -> bool:
@@ -84,13 +129,8 @@ class Monomial:
         object.__setattr__(self, "alpha", _check_range("alpha", self.alpha, 0.0, 1.0))
         object.__setattr__(self, "M", _check_range("M", self.M, 0.0, None))
 
-    @property
-    def alpha_f(self) -> float:
-        return float(self.alpha)
-
-    @property
-    def M_f(self) -> float:
-        return float(self.M)
+    alpha_f = float_view("alpha", "``alpha`` as a float.")
+    M_f = float_view("M", "``M`` as a float (round to nearest, `float_conversion`).")
 
     @property
     def from_smoothness(self) -> bool:
@@ -176,7 +216,7 @@ def simplify(bound: ClassBound) -> ClassBound:
             a, M, src = merged[key]
             srcs = src.split("+")
             total = M + m.M
-            merged[key] = (a, total if _is_numeric(total) else sp.simplify(total),
+            merged[key] = (a, tidy(total),
                            src if m.source in srcs else src + "+" + m.source)
         else:
             merged[key] = (m.alpha, m.M, m.source)

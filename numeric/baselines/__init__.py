@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
+from numeric._checks import check_count, check_f_star, check_real, resolve_rule
 from numeric.baselines import kernel as _k
 from numeric.problems.base import Problem, check_point
-from numeric.rules import HessianRule, make_rule
-from numeric.trace import STATUSES, Result, Trace
+from numeric.rules import make_rule
+from numeric._record import trace_from_rows
+from numeric.trace import STATUSES, Result
 
 _MESSAGES = {
     "converged_gnorm": "gradient norm <= gtol",
@@ -52,62 +53,24 @@ _MESSAGES = {
 }
 
 
-def _real(name, value, *, strict=False, lo=0.0):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    if not math.isfinite(v) or (v <= lo if strict else v < lo):
-        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, got {value!r}.")
-    return v
-
-
-def _int(name, value, lo):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
-    return int(value)
-
-
-def _rule(problem, rule):
-    r = rule if isinstance(rule, HessianRule) else None
-    if r is None:
-        if not isinstance(rule, str) or rule not in problem.rules:
-            raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {rule!r}.")
-        r = make_rule(rule, problem.n)
-    if r.name not in problem.rules:
-        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, got {r.name!r}.")
-    if r.E0.size and r.E0.shape != (problem.n, problem.n):
-        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape {r.E0.shape}).")
-    return r
-
-
 def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_trials, gtol,
          ftol, f_star, options):
     """Validate the common arguments, run the kernel and assemble a :class:`Result`."""
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
     x0 = check_point(problem, problem.x0 if x0 is None else x0).copy()
-    r = make_rule("zero") if rule is None else _rule(problem, rule)   # first-order: H unused
-    par0 = _real(options["par_name"], par0, strict=True)
-    par_min = _real("par_min", par_min)
-    max_iter = _int("max_iter", max_iter, 0)
-    max_trials = _int("max_trials", max_trials, 1)
-    gtol = _real("gtol", gtol)
-    ftol = _real("ftol", ftol)
-    if f_star is None:
-        f_star = problem.f_star
-    f_star = math.nan if f_star is None else _real("f_star", f_star, lo=-math.inf)
+    r = make_rule("zero") if rule is None else resolve_rule(problem, rule)   # first-order: H unused
+    par0 = check_real(options["par_name"], par0, strict=True)
+    par_min = check_real("par_min", par_min)
+    max_iter = check_count("max_iter", max_iter, 0)
+    max_trials = check_count("max_trials", max_trials, 1)
+    gtol = check_real("gtol", gtol)
+    ftol = check_real("ftol", ftol)
+    f_star = check_f_star(problem, f_star)
     x, P, S, T, K, status = _k.run_kernel(method, problem.kind, problem.data, r.code, r.data,
                                           x0, par0, alpha, par_min, max_iter, max_trials,
                                           gtol, ftol, f_star)
-    trace = Trace(
-        f=P[:, 0].copy(), gnorm=P[:, 1].copy(), gamma=S[:, 0].copy(), lam=S[:, 1].copy(),
-        step=S[:, 2].copy(), n_value=P[:, 2].astype(np.int64), n_grad=P[:, 3].astype(np.int64),
-        n_hess=P[:, 4].astype(np.int64), time=P[:, 5].copy(),
-        trial_iter=T[:, 0].astype(np.int64), trial_gamma=T[:, 1].copy(),
-        trial_accepted=T[:, 2] > 0.5, trial_f=T[:, 3].copy(), trial_gnorm=T[:, 4].copy(),
-        trial_step=T[:, 5].copy(),
-    )
+    trace = trace_from_rows(P, S, T)
     st = STATUSES[int(status)]
     opts = dict(options, max_iter=max_iter, max_trials=max_trials, gtol=gtol, ftol=ftol,
                 f_star=None if math.isnan(f_star) else f_star)
@@ -142,7 +105,7 @@ def super_universal_newton(problem, x0=None, *, rule="exact", H0=1.0, alpha=2.0 
                            H_min=1e-12, max_iter=1000, max_trials=60, gtol=1e-8, ftol=0.0,
                            f_star=None) -> Result:
     """Super-universal regularized Newton (``gamma = H_k``, ``lam = H_k ||g||^alpha``)."""
-    a = _real("alpha", alpha)
+    a = check_real("alpha", alpha)
     if a > 1.0:
         raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
     return _run(_k.SUPER_UNIVERSAL, "super_universal", problem, x0, rule, H0, a, H_min,

@@ -26,6 +26,8 @@ from numeric._jit import jit
 from numeric._clock import monotonic
 from numeric import _linalg
 from numeric import oracles as _or
+from numeric._linalg import all_finite
+from numeric._record import push_iterate, push_step, push_trial
 from numeric.baselines.cubic import cubic_step
 
 GRADIENT, FAST_GRADIENT, CUBIC_NEWTON, SUPER_UNIVERSAL, DAMPED_NEWTON = range(5)
@@ -35,30 +37,6 @@ CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE, STEP_FA
 ARMIJO_GRADIENT = 0.5    # gradient method: f(x - t g) <= f - (1/2) t ||g||^2  (t = 1/L test)
 ARMIJO_NEWTON = 1e-4     # damped Newton: f(x + t d) <= f + 1e-4 t <g, d>
 N_REG = 60               # damped Newton: at most 60 tenfold increases of the regularization
-
-
-@jit
-def _push(T, cnt, k, gamma, acc, f, gn, step):
-    """Append one trial row ``[k, gamma, accepted, f, gnorm, step]`` (grows ``T``)."""
-    if cnt >= T.shape[0]:
-        T2 = np.empty((2 * T.shape[0] + 8, 6))
-        T2[:cnt] = T[:cnt]
-        T = T2
-    T[cnt, 0] = k
-    T[cnt, 1] = gamma
-    T[cnt, 2] = 1.0 if acc else 0.0
-    T[cnt, 3] = f if np.isfinite(f) else np.nan
-    T[cnt, 4] = gn if np.isfinite(gn) else np.nan
-    T[cnt, 5] = step
-    return T, cnt + 1
-
-
-@jit
-def _finite(v):
-    for i in range(v.shape[0]):
-        if not np.isfinite(v[i]):
-            return False
-    return True
 
 
 @jit
@@ -90,7 +68,7 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
     A = 0.0               # fast gradient: accumulated weight
     status = MAX_ITER
     k = 0
-    if not (np.isfinite(f) and _finite(g)):
+    if not (np.isfinite(f) and all_finite(g)):
         return x, P, S[:0], T[:0], 0, NON_FINITE
     while True:
         if gn <= gtol:
@@ -130,10 +108,10 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
                 else:
                     ok = ft <= fy - gyn * gyn / (2.0 * p)
                     gpar = 1.0 / p
-                ok = ok and np.isfinite(ft) and _finite(gt)
+                ok = ok and np.isfinite(ft) and all_finite(gt)
                 gtn = np.sqrt(np.dot(gt, gt))
                 dx = xt - x
-                T, cnt = _push(T, cnt, k, gpar, ok, ft, gtn, np.sqrt(np.dot(dx, dx)))
+                T, cnt = push_trial(T, cnt, k, gpar, ok, ft, gtn, np.sqrt(np.dot(dx, dx)))
                 if ok:
                     acc = True
                     xn, fn, gnew = xt, ft, gt
@@ -153,7 +131,7 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
         else:
             Hm = _or.hess(kind, data, rule, rdata, x, g, gn)
             nh += 1
-            if not _finite(Hm.ravel()):
+            if not all_finite(Hm.ravel()):
                 status = NON_FINITE
                 break
             if method == DAMPED_NEWTON:
@@ -175,9 +153,9 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
                     ft, gt = _or.value_grad(kind, data, xt)
                     nv += 1
                     ng += 1
-                    ok = np.isfinite(ft) and _finite(gt) and ft <= f + ARMIJO_NEWTON * tt * slope
+                    ok = np.isfinite(ft) and all_finite(gt) and ft <= f + ARMIJO_NEWTON * tt * slope
                     gtn = np.sqrt(np.dot(gt, gt))
-                    T, cnt = _push(T, cnt, k, tt, ok, ft, gtn, tt * np.sqrt(np.dot(d, d)))
+                    T, cnt = push_trial(T, cnt, k, tt, ok, ft, gtn, tt * np.sqrt(np.dot(d, d)))
                     if ok:
                         acc = True
                         xn, fn, gnew = xt, ft, gt
@@ -191,7 +169,7 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
                         h, mu = cubic_step(g, Hm, p)
                         model = np.dot(g, h) + 0.5 * np.dot(h, Hm @ h) \
                             + p / 6.0 * np.sqrt(np.dot(h, h)) ** 3
-                        sok = _finite(h)
+                        sok = all_finite(h)
                     else:
                         mu = p * gn ** alpha
                         sok, h = _linalg.solve_shifted(Hm, mu, 0, empty, -g)
@@ -205,12 +183,12 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
                         nv += 1
                         ng += 1
                         gtn = np.sqrt(np.dot(gt, gt))
-                        if np.isfinite(ft) and _finite(gt):
+                        if np.isfinite(ft) and all_finite(gt):
                             if method == CUBIC_NEWTON:
                                 ok = ft <= f + model
                             else:
                                 ok = f - ft >= gtn * gtn / (4.0 * mu)
-                    T, cnt = _push(T, cnt, k, p, ok, ft, gtn, hn)
+                    T, cnt = push_trial(T, cnt, k, p, ok, ft, gtn, hn)
                     if ok:
                         acc = True
                         xn, fn, gnew = xt, ft, gt
@@ -222,16 +200,9 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
             status = SEARCH_EXHAUSTED
             break
         dx = xn - x
-        S[k, 0] = gam
-        S[k, 1] = lam
-        S[k, 2] = np.sqrt(np.dot(dx, dx))
+        S = push_step(S, k, gam, lam, np.sqrt(np.dot(dx, dx)))
         x, f, g = xn, fn, gnew
         gn = np.sqrt(np.dot(g, g))
         k += 1
-        P[k, 0] = f
-        P[k, 1] = gn
-        P[k, 2] = nv
-        P[k, 3] = ng
-        P[k, 4] = nh
-        P[k, 5] = monotonic() - t0
+        P = push_iterate(P, k, f, gn, nv, ng, nh, monotonic() - t0)
     return x, P[:k + 1], S[:k], T[:cnt], k, status

@@ -1,6 +1,7 @@
 """Weighted Gram products shared by the problem kernels.
 
-* :func:`weighted_gram` forms ``A^T diag(w) A`` with one BLAS matrix product,
+* :func:`weighted_gram` forms ``A^T diag(w) A`` with one BLAS matrix product (loops
+  for ``n <= SMALL_N``, where the call overhead would dominate),
   skipping the rows whose weight is exactly zero (LogSumExp flushes tiny softmax
   weights to zero so that they are skipped here; subnormal operands can slow a
   BLAS product down on some CPUs).
@@ -26,6 +27,29 @@ def symmetrize(H):
     return H
 
 
+# below this order the product is formed by loops (a BLAS call costs more than the work)
+SMALL_N = 8
+
+
+@jit
+def _weighted_gram_small(A, w):
+    """``A^T diag(w) A`` by loops (upper triangle computed, mirrored: exactly symmetric)."""
+    m, n = A.shape
+    H = np.zeros((n, n))
+    for j in range(m):
+        wj = w[j]
+        if wj == 0.0:
+            continue
+        for a in range(n):
+            t = wj * A[j, a]
+            for b in range(a, n):
+                H[a, b] += t * A[j, b]
+    for a in range(n):
+        for b in range(a + 1, n):
+            H[b, a] = H[a, b]
+    return H
+
+
 @jit
 def weighted_gram(A, w):
     """``A^T diag(w) A`` (``A`` of shape ``(m, n)``), symmetric to the last bit."""
@@ -36,6 +60,8 @@ def weighted_gram(A, w):
             k += 1
     if k == 0:
         return np.zeros((n, n))
+    if n <= SMALL_N:
+        return _weighted_gram_small(A, w)
     S = np.empty((k, n))
     W = np.empty((k, n))
     r = 0

@@ -21,39 +21,82 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems._gram import lowrank_dense
+from numeric.problems._gram import SMALL_N, lowrank_dense
+
+
+@jit
+def _norm_and_power(u, p):
+    """``(||u||^2, ||u||, ||u||^(p-2))``. The power is taken without ``pow`` for the
+    integer exponents ``p - 2 in {0, 1, 2}`` (``t^0 = 1``, ``t^1 = t``, ``t^2 = t t``),
+    which is exact and saves the call on the small problems where it would dominate;
+    short vectors are summed by a loop (a BLAS call costs more than the work)."""
+    m = u.shape[0]
+    if m <= 16:
+        s = 0.0
+        for i in range(m):
+            s += u[i] * u[i]
+    else:
+        s = np.dot(u, u)
+    nu = np.sqrt(s)
+    e = p - 2.0
+    if e == 0.0:
+        a = 1.0
+    elif e == 1.0:
+        a = nu
+    elif e == 2.0:
+        a = s
+    else:
+        a = nu ** e
+    return s, nu, a
 
 
 @jit
 def value(u, p):
-    """``(1/p) ||u||^p``."""
-    return np.sqrt(np.dot(u, u)) ** p / p
+    """``(1/p) ||u||^p`` (as ``||u||^(p-2) ||u||^2 / p``)."""
+    s, _, a = _norm_and_power(u, p)
+    return a * s / p
 
 
 @jit
 def grad(u, jtu, p):
     """``||u||^(p-2) J^T u`` from ``jtu = J^T u``."""
-    return np.sqrt(np.dot(u, u)) ** (p - 2.0) * jtu
+    return _norm_and_power(u, p)[2] * jtu
+
+
+@jit
+def value_grad(u, jtu, p):
+    """``((1/p) ||u||^p, ||u||^(p-2) J^T u)`` from ``jtu = J^T u`` (``jtu`` itself is
+    returned when the factor is 1, i.e. ``p = 2``)."""
+    s, _, a = _norm_and_power(u, p)
+    if a == 1.0:
+        return s / p, jtu
+    return a * s / p, a * jtu
+
+
+@jit
+def _rank_one(nu, a, jtu, p):
+    if nu == 0.0 or p == 2.0:
+        return np.zeros(jtu.shape[0]), 0.0
+    return jtu / nu, (p - 2.0) * a
 
 
 @jit
 def rank_one(u, jtu, p):
     """``(v, c)`` with ``(p-2) ||u||^(p-4) (J^T u)(J^T u)^T = c v v^T``, ``c >= 0``."""
-    nu = np.sqrt(np.dot(u, u))
-    if nu == 0.0 or p == 2.0:
-        return np.zeros(jtu.shape[0]), 0.0
-    return jtu / nu, (p - 2.0) * nu ** (p - 2.0)
+    _, nu, a = _norm_and_power(u, p)
+    return _rank_one(nu, a, jtu, p)
 
 
 @jit
 def gauss_newton_lowrank(u, J, jtu, p):
     """``(d, U, w)``: ``U`` stacks ``J`` and ``v^T``; ``w = (nu^(p-2), ..., c)``."""
     m, n = J.shape
-    v, c = rank_one(u, jtu, p)
+    _, nu, a = _norm_and_power(u, p)
+    v, c = _rank_one(nu, a, jtu, p)
     U = np.empty((m + 1, n))
     U[:m] = J
     U[m] = v
-    w = np.full(m + 1, np.sqrt(np.dot(u, u)) ** (p - 2.0))
+    w = np.full(m + 1, a)
     w[m] = c
     return np.zeros(n), U, w
 
@@ -76,10 +119,35 @@ def gauss_newton(u, J, jtu, p):
 
 
 @jit
+def _exact_small(u, J, jtu, p, S):
+    """:func:`exact` by loops, without the stacked ``U`` (for small ``n``: the
+    allocations and the Gram product call would cost more than the work)."""
+    m, n = J.shape
+    _, nu, a = _norm_and_power(u, p)
+    v, c = _rank_one(nu, a, jtu, p)
+    H = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            t = 0.0
+            for q in range(m):
+                t += J[q, i] * J[q, j]
+            h = a * t + c * v[i] * v[j] + a * S[i, j]
+            H[i, j] = h
+            H[j, i] = h
+    return H
+
+
+@jit
 def exact(u, J, jtu, p, S):
-    """Dense exact Hessian: Gauss-Newton plus ``||u||^(p-2) S``, ``S = sum_i u_i hess u_i``."""
+    """Dense exact Hessian: Gauss-Newton plus ``||u||^(p-2) S``, ``S = sum_i u_i hess u_i``
+    (symmetric ``S``); loops for ``n <= SMALL_N``."""
+    if J.shape[1] <= SMALL_N:
+        return _exact_small(u, J, jtu, p, S)
     H = gauss_newton(u, J, jtu, p)
-    a = np.sqrt(np.dot(u, u)) ** (p - 2.0)
+    a = _norm_and_power(u, p)[2]
     if a != 0.0:
-        H += a * S
+        n = H.shape[0]
+        for i in range(n):
+            for j in range(n):
+                H[i, j] += a * S[i, j]
     return H

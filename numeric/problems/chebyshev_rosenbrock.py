@@ -64,15 +64,9 @@ def _curvature(data, x, u):
 
 
 @jit
-def _value(data, x):
-    return PN.value(_residual(data, x), data[4][0])
-
-
-@jit
 def _value_grad(data, x):
-    p = data[4][0]
     u = _residual(data, x)
-    return PN.value(u, p), PN.grad(u, _jtv(data, x, u), p)
+    return PN.value_grad(u, _jtv(data, x, u), data[4][0])
 
 
 @jit

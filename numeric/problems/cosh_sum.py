@@ -26,12 +26,6 @@ RULES = ("exact", "perturbed", "perturbed_psd", "zero")
 
 
 @jit
-def _value(data, x):
-    r = data[0] @ x - data[1]
-    return np.sum(np.cosh(r)) / r.shape[0]
-
-
-@jit
 def _value_grad(data, x):
     A = data[0]
     r = A @ x - data[1]

@@ -94,11 +94,6 @@ def _value_grad(data, x):
 
 
 @jit
-def _value(data, x):
-    return _value_grad(data, x)[0]
-
-
-@jit
 def _hess(data, x):
     ip, init2 = data[3], data[2]
     n, m1, m2 = ip[0], ip[1], ip[2]

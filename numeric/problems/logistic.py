@@ -33,16 +33,6 @@ RULES = ("exact", "fisher", "perturbed", "perturbed_psd", "zero")
 
 
 @jit
-def _value(data, x):
-    A, y, lam = data[0], data[1], data[4][0]
-    z = y * (A @ x)
-    s = 0.0
-    for j in range(z.shape[0]):
-        s += log1pexp(-z[j])
-    return s / z.shape[0] + 0.5 * lam * np.dot(x, x)
-
-
-@jit
 def _value_grad(data, x):
     A, y, lam = data[0], data[1], data[4][0]
     m = A.shape[0]

@@ -52,11 +52,6 @@ def _softmax(data, x):
 
 
 @jit
-def _value(data, x):
-    return _softmax(data, x)[0]
-
-
-@jit
 def _value_grad(data, x):
     f, w = _softmax(data, x)
     return f, data[0].T @ w

@@ -38,13 +38,6 @@ def _chain(x):
 
 
 @jit
-def _value(data, x):
-    L = data[4][0]
-    d = _chain(x)
-    return L / 6.0 * np.sum(np.abs(d) ** 3) - x[0]
-
-
-@jit
 def _value_grad(data, x):
     L = data[4][0]
     n = x.shape[0]

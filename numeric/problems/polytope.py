@@ -30,12 +30,6 @@ def _violations(data, x):
 
 
 @jit
-def _value(data, x):
-    p = data[4][0]
-    return np.sum(_violations(data, x) ** p) / p
-
-
-@jit
 def _value_grad(data, x):
     p = data[4][0]
     rp = _violations(data, x)

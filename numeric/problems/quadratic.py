@@ -1,7 +1,7 @@
 """Quadratic ``f(x) = 1/2 <Qx, x> - <b, x>``, ``Q`` symmetric positive definite.
 
 The template for every problem module: ``KIND``, private ``@jit`` kernels
-``_value``, ``_value_grad``, ``_hess`` taking ``(data, x)``, and a public builder.
+``_value_grad``, ``_hess`` taking ``(data, x)``, and a public builder.
 With the exact Hessian, ``gamma(x) = inf`` (the residual ``r_x(h)`` is zero).
 Data layout: ``A = Q``, ``b = b``.
 """
@@ -13,12 +13,6 @@ from numeric._jit import jit
 from numeric.problems.base import Problem, check_finite, check_positive, pack
 
 KIND = 0
-
-
-@jit
-def _value(data, x):
-    Q, b = data[0], data[1]
-    return 0.5 * np.dot(x, Q @ x) - np.dot(b, x)
 
 
 @jit

@@ -29,14 +29,6 @@ RULES = ("exact", "perturbed", "perturbed_psd", "zero")
 
 
 @jit
-def _value(data, x):
-    A, b, q, lam = data[0], data[1], data[2], data[4][0]
-    r = A @ x - b
-    r2 = r * r
-    return 0.25 * np.dot(r2, r2) + 0.5 * lam * np.dot(x, x) - np.dot(q, x)
-
-
-@jit
 def _value_grad(data, x):
     A, b, q, lam = data[0], data[1], data[2], data[4][0]
     r = A @ x - b

@@ -43,7 +43,11 @@ def _jacobian(data, x):
 
 @jit
 def _jtv(data, x, v):
-    return _jacobian(data, x).T @ v
+    s = data[4][1]
+    r = np.empty(2)
+    r[0] = -20.0 * s * x[0] * v[0] - s * v[1]
+    r[1] = 10.0 * s * v[0]
+    return r
 
 
 @jit
@@ -54,15 +58,9 @@ def _curvature(data, x, u):
 
 
 @jit
-def _value(data, x):
-    return PN.value(_residual(data, x), data[4][0])
-
-
-@jit
 def _value_grad(data, x):
-    p = data[4][0]
     u = _residual(data, x)
-    return PN.value(u, p), PN.grad(u, _jtv(data, x, u), p)
+    return PN.value_grad(u, _jtv(data, x, u), data[4][0])
 
 
 @jit

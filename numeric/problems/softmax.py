@@ -54,12 +54,6 @@ def _probabilities(data, x):
 
 
 @jit
-def _value(data, x):
-    loss, P = _probabilities(data, x)
-    return loss + 0.5 * data[4][0] * np.dot(x, x)
-
-
-@jit
 def _residual_matrix(data, P):
     """``(P - Y) / m``."""
     y = data[1]

@@ -72,9 +72,8 @@ def test_violation_at_returns_none_at_the_minimizer_gradient_zero():
     (dict(examples=0), "examples must be an integer"),
     (dict(seed=-2), "seed must be an integer"),
 ])
-def test_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        search(holder_1d_case(dict(nu=1.0, x0=1.0)), **kwargs)
+def test_bad_arguments(kwargs, match, rejects_on_cubic):
+    rejects_on_cubic(search, kwargs, match)
 
 
 def test_bad_target():
@@ -83,3 +82,31 @@ def test_bad_target():
     fam = Family("f", holder_power_params(), holder_1d_case)
     with pytest.raises(ValueError, match="gamma needs a Case"):
         search(fam, what="gamma")
+
+
+def test_reduced_gamma_search_at_radius_pi_still_finds_a_genuine_violation():
+    """The large-n search (few random directions, the radius pi only) is a subset of the
+    full one: on a false claim it must still produce a genuine counterexample."""
+    from gnsverify.falsify import gamma_check
+    case = _optimistic_holder_case(dict(nu=1.0, x0=1.0))
+    v = gamma_check(case, [np.array([1.0]), np.array([0.5])], search=dict(n_dirs=2, n_radii=1),
+                    label="reduced search")
+    assert v.verdict == FAIL and v.tried == 1
+    cx = v.counterexample
+    assert cx["lhs"] > cx["rhs"] and cx["step"] <= cx["radius"] * (1 + 1e-12)
+    assert "reduced search" in cx["search"] and "radius pi(||g||) only" in cx["search"]
+
+
+def test_verify_runs_the_reduced_gamma_search_above_the_size_limit(monkeypatch):
+    """Above the budget's gamma_max_n the gamma claim is decided, not skipped, and the
+    verdict says what was tried."""
+    import importlib
+    V = importlib.import_module("gnsverify.verify")
+    monkeypatch.setitem(V.BUDGETS["quick"], "gamma_max_n", 0)
+    rep = V.verify(holder_1d_case(dict(nu=1.0, x0=1.0)), budget="quick", runs=("theory", "adaptive"))
+    v = {x.claim: x for x in rep.verdicts}["falsify:gamma_lower_bound"]
+    red = V.BUDGETS["quick"]["large_n"]
+    assert v.verdict == PASS and 1 <= v.tried <= 2 * red["run_points"] + red["random_points"]
+    assert f"no violation of gamma(x) >= pi(||g(x)||_*) at {v.tried} points" in v.detail
+    assert "reduced search (n = 1 > 0)" in v.detail
+    assert f"{red['n_dirs']} random" in v.detail and "radius pi(||g||) only" in v.detail

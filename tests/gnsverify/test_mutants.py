@@ -26,6 +26,18 @@ def _by_claim(verdicts):
     return {v.claim: v for v in verdicts}
 
 
+def _caught(mutant, p, kw, *, bound, claim):
+    """Run the reference solver and ``mutant`` on ``p`` with ``kw``: every check passes
+    on the reference, ``claim`` FAILs on the mutant; return its counterexample."""
+    step = kw["step"]
+    good = check_result(GNSReference(p, **kw).run(), step=step, bound=bound, psd=True)
+    bad = check_result(mutant(p, **kw).run(), step=step, bound=bound, psd=True)
+    assert {v.verdict for v in good} == {PASS}
+    v = _by_claim(bad)[claim]
+    assert v.verdict == FAIL
+    return v.counterexample
+
+
 def _cos_problem(x0=0.1):
     """``f = cos(x)``: non-convex, ``|f''| <= 1`` (first-order class with ``L = 1``,
     tight at the top of the hill, where the gradient grows along the descent step)."""
@@ -61,12 +73,7 @@ def test_acceptance_with_2_instead_of_8_is_caught_by_C1():
     p = _cos_problem()
     bound = FirstOrder(L=1).bound()
     kw = dict(rule="zero", step="adaptive", gamma0=1.0, max_iter=8, gtol=1e-10, record_x=True)
-    good = check_result(GNSReference(p, **kw).run(), step="adaptive", bound=bound, psd=True)
-    bad = check_result(Accept2(p, **kw).run(), step="adaptive", bound=bound, psd=True)
-    assert {v.verdict for v in good} == {PASS}
-    v = _by_claim(bad)["invariant:no_rejection_below_pi"]
-    assert v.verdict == FAIL
-    cx = v.counterexample
+    cx = _caught(Accept2, p, kw, bound=bound, claim="invariant:no_rejection_below_pi")
     assert cx["inequality"] == "rejection_certificate"
     assert cx["lhs"] <= cx["rhs"]            # a rejected trial gamma <= pi(g_k)
     assert cx["iteration"] == 0 and "x" in cx
@@ -79,12 +86,7 @@ def test_lambda_with_wrong_scale_or_norm_is_caught(mutant):
     B = np.diag([0.05, 1.0])
     bound = FirstOrder(L=3.0 / 0.05).bound()       # ||Q||_{B -> B*} = max eig of B^-1 Q = 20 <= 60
     kw = dict(rule="zero", step="theory", bound=bound, B=B, max_iter=10, gtol=1e-12, record_x=True)
-    good = check_result(GNSReference(p, **kw).run(), step="theory", bound=bound, psd=True)
-    bad = check_result(mutant(p, **kw).run(), step="theory", bound=bound, psd=True)
-    assert {v.verdict for v in good} == {PASS}
-    v = _by_claim(bad)["invariant:step_bound"]
-    assert v.verdict == FAIL
-    cx = v.counterexample
+    cx = _caught(mutant, p, kw, bound=bound, claim="invariant:step_bound")
     assert cx["inequality"] in ("lambda_definition", "step_bound") and cx["lhs"] != cx["rhs"]
     # the theorem-level consequence (C3) is violated too, not only the definition
     from gnsverify.invariants import RunContext, evaluate_run

@@ -113,9 +113,8 @@ def test_campaign_runs_cases_in_order_with_progress():
     (dict(eps=[1e-3, -1.0]), "eps must be a non-empty list"),
     (dict(progress=3), "progress must be callable"),
 ])
-def test_bad_arguments_raise_one_clear_sentence(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        verify(holder_1d_case(dict(nu=1.0, x0=1.0)), **kwargs)
+def test_bad_arguments_raise_one_clear_sentence(kwargs, match, rejects_on_cubic):
+    rejects_on_cubic(verify, kwargs, match)
 
 
 def test_bad_case_and_budget_inputs():

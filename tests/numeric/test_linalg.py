@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from numeric._clock import monotonic
-from numeric._linalg import cho_solve, cholesky_inplace, solve_lowrank, solve_shifted
+from numeric._linalg import SMALL_N, cho_solve, cholesky_inplace, solve_lowrank, solve_shifted
+from numeric.problems._gram import weighted_gram
 
 EMPTY = np.zeros((0, 0))
 
@@ -46,6 +47,28 @@ def test_cholesky_info_on_indefinite_and_nan():
     B[1, 1] = np.nan
     assert cholesky_inplace(B) != 0
     assert cholesky_inplace(np.zeros((2, 2))) != 0   # PSD but singular is a failure
+
+
+@pytest.mark.parametrize("n", [SMALL_N, SMALL_N + 1])
+def test_cholesky_info_same_on_both_sides_of_the_small_path(n):
+    """Orders up to SMALL_N are factored by loops, larger ones by LAPACK: the failure
+    code (order of the first non-positive leading minor) is the same contract."""
+    rng = np.random.default_rng(5)
+    A = spd(rng, n, shift=1.0)
+    A[5, 5] = -1e3                   # leading minors of order <= 5 are fine, order 6 is not
+    assert cholesky_inplace(A.copy()) == 6
+
+
+@pytest.mark.parametrize("n,m", [(2, 3), (SMALL_N, 50), (SMALL_N + 1, 50), (30, 569)])
+def test_weighted_gram_matches_numpy(n, m):
+    rng = np.random.default_rng(n + m)
+    A = rng.standard_normal((m, n))
+    w = rng.uniform(0.0, 2.0, m)
+    w[::3] = 0.0                     # zero weights are skipped
+    G = weighted_gram(A, w)
+    np.testing.assert_array_equal(G, G.T)
+    np.testing.assert_allclose(G, A.T @ (w[:, None] * A), rtol=1e-12,
+                               atol=1e-13 * np.abs(A).max() ** 2 * w.sum())
 
 
 def test_solve_shifted_identity_and_dense_metric():

@@ -229,6 +229,26 @@ def test_callback_chunks_reproduce_the_trace_and_can_stop(quad):
     assert c.nit == 2 and "callback" in c.message
 
 
+def test_ideal_step_defaults_find_small_gamma(quad):
+    """With H = 0 on f = 1/2 x^T Q x - b^T x the residual is r_x(h) = Q h, so the
+    condition ||Q h|| <= ||g|| ||h|| / gamma on Ball(gamma) ∩ O holds iff
+    gamma <= ||g|| / ||Q||_2 (O = {<g, h> <= 0} contains v or -v for the top
+    eigenvector v, and the ratio ||Q h|| / ||h|| does not depend on the radius):
+    gamma(x) = ||g(x)|| / ||Q||_2 exactly. The ideal step with its default sample set
+    must find it to the estimator's accuracy (an upper estimate within 1%), and the
+    step must then decrease f. The true value here is O(1), far below the largest
+    radius, so a grid that does not reach small radii fails this test."""
+    Q = quad.data[0]
+    res = minimize_gns(quad, rule="zero", step="ideal", max_iter=2, record_x=True)
+    assert res.nit == 2
+    norm_Q = np.linalg.norm(Q, 2)
+    for k in range(res.nit):
+        g = Q @ res.trace.x[k] - quad.data[1]
+        exact = np.linalg.norm(g) / norm_Q
+        assert exact * (1 - 1e-9) <= res.trace.gamma[k] <= exact * 1.01
+        assert res.trace.f[k + 1] < res.trace.f[k]
+
+
 def test_ideal_step_uses_the_estimator(quad):
     """On a quadratic with the exact Hessian gamma(x) = inf (Newton step); on logistic
     regression the estimate is finite and the trace is consistent."""

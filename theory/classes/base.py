@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 
 import sympy as sp
 
-from ..monomials import ClassBound, Monomial, class_exponent, exact_float
+from ..monomials import ClassBound, Monomial, class_exponent, exact_float, tidy
 
 HESSIAN_RULES = ("exact", "zero")
 
@@ -61,7 +61,20 @@ class FunctionClass(ABC):
     condition: str = ""        # the defining inequality, in words
     derivation: str = ""       # the names of the inequalities the constant rests on
 
-    def __init__(self, **params):
+    defaults: dict = {}        # parameter name -> default value
+
+    def __init__(self, *args, **params):
+        """Parameters by keyword, or positionally in the order of ``param_ranges``;
+        those not given take ``defaults``."""
+        names = list(self.param_ranges)
+        if len(args) > len(names):
+            raise ValueError(f"class {self.name} takes at most {len(names)} positional parameter(s) "
+                             f"({', '.join(names)}), got {len(args)}.")
+        for k, v in zip(names, args):
+            if k in params:
+                raise ValueError(f"parameter {k} of class {self.name} was given twice.")
+            params[k] = v
+        params = {**self.defaults, **params}
         unknown = set(params) - set(self.param_ranges)
         if unknown:
             raise ValueError(f"unknown parameter(s) {sorted(unknown)} for class {self.name}; "
@@ -94,7 +107,7 @@ class FunctionClass(ABC):
         for a, M, src in self.monomial_exprs():
             a2, M2 = sp.sympify(a).subs(sub), sp.sympify(M).subs(sub)
             if not symbolic:
-                a2, M2 = sp.simplify(a2), sp.simplify(M2)
+                a2, M2 = tidy(a2), tidy(M2)
             mons.append(Monomial(a2, M2, src))
         cache[key] = ClassBound(tuple(mons), self.name, self.how(), self.region)
         return cache[key]

@@ -14,15 +14,11 @@ from .base import FunctionClass
 class FirstOrder(FunctionClass):
     name = "first_order"
     title = "first-order smooth (H = 0)"
-    convex_required = False
     hessian = "zero"
-    region = "ball"
     param_ranges = {"L": (0, None, False)}
+    defaults = {"L": 1}
     condition = "||grad f(x) - grad f(y)||_* <= L ||x - y||"
     derivation = "residual_lipschitz_gradient"
-
-    def __init__(self, L=1):
-        super().__init__(L=L)
 
     def monomial_exprs(self):
         return [(1, self.symbols["L"], "smoothness")]

@@ -24,12 +24,10 @@ class GeneralizedSelfConcordant(FunctionClass):
     hessian = "exact"
     region = "O"
     param_ranges = {"nu": (2, 3, False), "M_f": (0, None, False), "L": (0, None, False)}
+    defaults = {"nu": 3, "M_f": 1, "L": 1}
     condition = ("|D^3 f(x)[v,u,u]| <= M_f ||u||_x^2 ||v||_x^(nu-2) ||v||^(3-nu) "
                  "and hess f(x) <= L B")
     derivation = "gsc_to_qsc, qsc_hessian_sandwich, qsc_residual, o_curvature, gns_worst_radius, qsc_root"
-
-    def __init__(self, nu=3, M_f=1, L=1):
-        super().__init__(nu=nu, M_f=M_f, L=L)
 
     def monomial_exprs(self):
         nu, Mf, L = self.symbols["nu"], self.symbols["M_f"], self.symbols["L"]

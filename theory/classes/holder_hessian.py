@@ -18,15 +18,13 @@ from .base import FunctionClass, exact_value
 class HolderHessian(FunctionClass):
     name = "holder_hessian"
     title = "Hölder Hessian"
-    convex_required = False
-    hessian = "exact"
-    region = "ball"
     param_ranges = {"nu": (0, 1, False), "L_nu": (0, None, False)}
+    defaults = {"nu": 1, "L_nu": 1}
     condition = "||hess f(x) - hess f(y)|| <= L_nu ||x - y||^nu"
     derivation = "residual_holder, gns_worst_radius"
 
-    def __init__(self, nu=1, L_nu=1, *, name=None, title=None):
-        super().__init__(nu=nu, L_nu=L_nu)
+    def __init__(self, *args, name=None, title=None, **params):
+        super().__init__(*args, **params)
         if name is not None:
             self.name = name
         if title is not None:

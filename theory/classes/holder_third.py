@@ -43,11 +43,9 @@ class HolderThird(FunctionClass):
     hessian = "exact"
     region = "O"
     param_ranges = {"nu": (0, 1, False), "L_3nu": (0, None, False)}
+    defaults = {"nu": 1, "L_3nu": 1}
     condition = "f convex and ||D^3 f(x) - D^3 f(y)|| <= L_3nu ||x - y||^nu"
     derivation = "residual_third_taylor, convex_third_derivative, o_curvature, gns_worst_radius, third_split"
-
-    def __init__(self, nu=1, L_3nu=1):
-        super().__init__(nu=nu, L_3nu=L_3nu)
 
     def monomial_exprs(self):
         nu, L = self.symbols["nu"], self.symbols["L_3nu"]

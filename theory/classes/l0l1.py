@@ -30,15 +30,11 @@ L0L1_CONSTANT = 1 / sp.log(2)
 class L0L1Smooth(FunctionClass):
     name = "l0l1"
     title = "(L0, L1)-smooth (H = 0)"
-    convex_required = False
     hessian = "zero"
-    region = "ball"
     param_ranges = {"L0": (0, None, False), "L1": (0, None, False)}
+    defaults = {"L0": 1, "L1": 1}
     condition = "||hess f(x)|| <= L0 + L1 ||grad f(x)||_*"
     derivation = "l0l1_gradient_growth, l0l1_residual, l0l1_radius"
-
-    def __init__(self, L0=1, L1=1):
-        super().__init__(L0=L0, L1=L1)
 
     def monomial_exprs(self):
         L0, L1 = self.symbols["L0"], self.symbols["L1"]

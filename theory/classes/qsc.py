@@ -35,11 +35,9 @@ class QuasiSelfConcordant(FunctionClass):
     hessian = "exact"
     region = "O"
     param_ranges = {"Q": (0, None, False)}
+    defaults = {"Q": 1}
     condition = "|D^3 f(x)[u, h, h]| <= Q ||u|| <hess f(x) h, h>"
     derivation = "qsc_hessian_sandwich, qsc_residual, o_curvature, gns_worst_radius, qsc_root"
-
-    def __init__(self, Q=1):
-        super().__init__(Q=Q)
 
     def monomial_exprs(self):
         return [(0, self.symbols["Q"] / QSC_ROOT, "smoothness")]

@@ -1,0 +1,55 @@
+"""Argument checks shared by the solver, the baselines and the gamma estimator.
+
+Each raises ``ValueError`` with one sentence naming the bad argument.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def check_real(name, value, *, lo=0.0, strict=False):
+    """``float(value)``, finite and ``>= lo`` (``> lo`` when ``strict``)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not math.isfinite(v) or (v <= lo if strict else v < lo):
+        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {lo}, "
+                         f"got {value!r}.")
+    return v
+
+
+def check_count(name, value, lo):
+    """``int(value)`` for an integer (not a bool) ``>= lo``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")
+    return int(value)
+
+
+def check_f_star(problem, f_star):
+    """The optimal value to stop on: ``f_star`` or ``problem.f_star``; ``nan`` = unknown."""
+    if f_star is None:
+        f_star = problem.f_star
+    return math.nan if f_star is None else check_real("f_star", f_star, lo=-math.inf)
+
+
+def resolve_rule(problem, rule):
+    """A :class:`numeric.rules.HessianRule` of ``problem`` from a name or a rule object."""
+    from numeric.rules import HessianRule, make_rule
+    if isinstance(rule, HessianRule):
+        r = rule
+    elif isinstance(rule, str) and rule in problem.rules:
+        r = make_rule(rule, problem.n)
+    else:
+        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
+                         f"got {rule!r}.")
+    if r.name not in problem.rules:
+        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
+                         f"got {r.name!r}.")
+    if r.E0.size and r.E0.shape != (problem.n, problem.n):
+        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape "
+                         f"{r.E0.shape}).")
+    return r

@@ -1,0 +1,75 @@
+"""Row records shared by the compiled solver and the baselines, and their conversion
+to a :class:`numeric.trace.Trace`.
+
+Compiled kernels record three growing float arrays (counts and flags are stored as
+floats; they are exact below ``2^53``):
+
+* ``P``, one row per iterate: ``[f, gnorm, n_value, n_grad, n_hess, time]``;
+* ``S``, one row per accepted step: ``[gamma, lam, step]``;
+* ``T``, one row per step-size trial: ``[iter, gamma, accepted, f, gnorm, step]``
+  (a non-finite ``f`` or ``gnorm`` is recorded as ``nan``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from numeric._jit import jit
+from numeric.trace import Trace
+
+
+@jit
+def ensure_rows(R, used):
+    """``R`` or a copy with more than twice the rows when it is full."""
+    if used < R.shape[0]:
+        return R
+    R2 = np.empty((2 * R.shape[0] + 8, R.shape[1]))
+    R2[:used] = R[:used]
+    return R2
+
+
+@jit
+def push_iterate(P, i, f, gn, nv, ng, nh, t):
+    """Write iterate row ``i`` (grows ``P``); returns ``P``."""
+    P = ensure_rows(P, i)
+    P[i, 0] = f
+    P[i, 1] = gn
+    P[i, 2] = nv
+    P[i, 3] = ng
+    P[i, 4] = nh
+    P[i, 5] = t
+    return P
+
+
+@jit
+def push_step(S, k, gamma, lam, step):
+    """Write step row ``k`` (grows ``S``); returns ``S``."""
+    S = ensure_rows(S, k)
+    S[k, 0] = gamma
+    S[k, 1] = lam
+    S[k, 2] = step
+    return S
+
+
+@jit
+def push_trial(T, cnt, k, gamma, acc, f, gn, step):
+    """Append trial row ``cnt`` (grows ``T``); returns ``(T, cnt + 1)``."""
+    T = ensure_rows(T, cnt)
+    T[cnt, 0] = k
+    T[cnt, 1] = gamma
+    T[cnt, 2] = 1.0 if acc else 0.0
+    T[cnt, 3] = f if np.isfinite(f) else np.nan
+    T[cnt, 4] = gn if np.isfinite(gn) else np.nan
+    T[cnt, 5] = step
+    return T, cnt + 1
+
+
+def trace_from_rows(P, S, T, X=None) -> Trace:
+    """The :class:`Trace` of the row records (``X``: recorded iterates or ``None``)."""
+    return Trace(
+        f=P[:, 0].copy(), gnorm=P[:, 1].copy(), gamma=S[:, 0].copy(), lam=S[:, 1].copy(),
+        step=S[:, 2].copy(), n_value=P[:, 2].astype(np.int64), n_grad=P[:, 3].astype(np.int64),
+        n_hess=P[:, 4].astype(np.int64), time=P[:, 5].copy(),
+        trial_iter=T[:, 0].astype(np.int64), trial_gamma=T[:, 1].copy(),
+        trial_accepted=T[:, 2] > 0.5, trial_f=T[:, 3].copy(), trial_gnorm=T[:, 4].copy(),
+        trial_step=T[:, 5].copy(), x=X,
+    )
