@@ -401,6 +401,9 @@ def summary_text(result: dict) -> str:
     lines += ["", rep.text_table(cols, [[p.get(c) for c in cols] for p in result["predictions"]])]
     if result["reports"]:
         lines += ["", rep.summary_table(result["reports"])]
+        for r in result["reports"]:
+            if getattr(r, "notes", None):
+                lines.append(f"{rep.case_name(r)}: " + "; ".join(str(n) for n in r.notes))
     if result.get("overall"):
         lines += ["", f"overall: {result['overall']}"]
     if result.get("note"):
@@ -500,8 +503,11 @@ def explore_markdown(result: dict, figs: dict) -> str:
         by_case: dict[str, list] = {}
         for r in result["records"]:
             by_case.setdefault(r["case"], []).append(r)
+        notes = {rep.case_name(r): list(getattr(r, "notes", []) or []) for r in result["reports"]}
         for name, rs in by_case.items():
             lines += [rep.claim_section(name, rs), ""]
+            if notes.get(name):
+                lines += ["Notes: " + "; ".join(str(n) for n in notes[name]) + ".", ""]
     if result.get("note"):
         lines += [f"Note: {result['note']}.", ""]
     return "\n".join(lines)

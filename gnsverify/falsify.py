@@ -96,10 +96,13 @@ def search_description(n: int, n_dirs: int, n_radii: int) -> str:
     the radii ``pi 2^-j`` (``j < n_radii``), then local refinement of the best steps."""
     from numeric.gamma import N_PATH
     structured = 2 + (N_PATH + 2 * n if n > 1 else 0) + 2 * n
-    radii = ("the radius pi(||g||) only (largest admissible radius <= pi)" if n_radii <= 1
-             else f"{n_radii} radii pi 2^-j")
-    return (f"up to {structured + n_dirs} directions ({structured} structured + {n_dirs} random) "
-            f"x {radii}, then refinement on [pi/2, pi] around the best steps")
+    if n_radii <= 1:
+        radii = ("the radius pi(||g||) only (largest admissible radius <= pi), then refinement "
+                 "on [pi/2, pi] around the best steps")
+    else:
+        radii = (f"{n_radii} radii pi 2^-j, then refinement around the best steps (radius within "
+                 f"a factor 2, at most pi)")
+    return f"up to {structured + n_dirs} directions ({structured} structured + {n_dirs} random) x {radii}"
 
 
 def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int = 0,

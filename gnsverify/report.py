@@ -208,7 +208,8 @@ def theory_not_shown_note(row: dict) -> str | None:
     w = row.get("theory_not_shown")
     if not w:
         return None
-    mono = " + ".join(f"{fmt(m['M'])} t^-{fmt(m['alpha'])} ({m['source']})" for m in w.get("monomials", []))
+    mono = " + ".join(f"{fmt(m['M'])}" + (f" t^-{fmt(m['alpha'])}" if m["alpha"] else "")
+                      + f" ({m['source']})" for m in w.get("monomials", []))
     text = (f"`{row.get('case')}` shows the **{row.get('run')} run**: the theory-step run "
             f"(gamma_k = pi(||g_k||_*)) reached no eps of the ladder in {w['iterations']} iterations "
             f"({w['measure']} from {fmt(w['start'])} to {fmt(w['best'])}; first rung eps = "
@@ -218,7 +219,8 @@ def theory_not_shown_note(row: dict) -> str | None:
     if em:
         text += (f"; the approximation's monomials come from the {em['name']} error model with "
                  f"C1 = {fmt(em['C1'])}, C2 = {fmt(em['C2'])}, beta = {fmt(em['beta'])}"
-                 + (f" (D = {fmt(w['D'])})" if w.get("D") is not None else ""))
+                 + (f" (D = {fmt(w['D'])})" if w.get("D") is not None else "")
+                 + "; the case description below derives them")
     text += "."
     g = w.get("adaptive_gamma_over_pi")
     if g:

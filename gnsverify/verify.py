@@ -439,7 +439,8 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
             checks.extend(INV.evaluate_run(results[step], ctx, run=step))
     verdicts = INV.verdicts(case.name, checks, s.undecided, case.params)
     if not s.psd:
-        notes.append("H(x) is not PSD for this rule and instance: Lemma 1 and (C1)-(C5) "
+        notes.append("H(x) is not known to be PSD for this rule and instance (a PSD rule, or an "
+                     "exact-type rule on a problem declared convex, makes it so): Lemma 1 and (C1)-(C5) "
                      "are not claimed; only the acceptance test is checked")
     done += 1
 
@@ -454,7 +455,7 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
             ov, order_info = _order(s, rate_runs, gb_data["rungs"], case.name)
             verdicts.append(ov)
         else:
-            notes.append("global bound and order not claimed: H(x) is not PSD")
+            notes.append("global bound and order not claimed: H(x) is not known to be PSD")
     done += 1
 
     # falsification

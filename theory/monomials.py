@@ -37,8 +37,8 @@ PHASE_APPROXIMATION = "approximation dominates"
 #: `float_conversion`: a float is kept as the rational of its shortest decimal
 #: representation only when that rational is short (denominator at most
 #: ``SHORT_DENOMINATOR``, numerator at most ``SHORT_NUMERATOR`` in absolute value).
-SHORT_DENOMINATOR = 10 ** 6
-SHORT_NUMERATOR = 10 ** 12
+SHORT_DENOMINATOR = 10 ** 3
+SHORT_NUMERATOR = 10 ** 9
 #: Decimal digits carried by constants computed from floats that are not short
 #: rationals (their float values are then rounded to nearest from a 30-digit
 #: value; docs/theory.md section 3, `float_conversion`).

@@ -234,3 +234,40 @@ def test_verify_curves_become_a_convergence_and_a_bound_panel(tmp_path):
     assert bound["y"] == [2.0, 20.0, 2000.0]
     path = figures.convergence_figure(curves, tmp_path / "c.png", title="c")
     assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_rate_table_marks_a_row_from_the_adaptive_run_and_says_why():
+    rep = _fake_report("fisher", [Verdict("fisher", "global_bound", PASS, tried=3)])
+    rep.row.update(run="adaptive", verdict=PASS, theory_not_shown=dict(
+        iterations=40, status="max_iter", measure="f - f*", start=0.59, best=0.578, first_eps=0.059,
+        pi_g0=2.15e-4, G0=1.41, D=10.9,
+        monomials=[dict(alpha=1.0, M=43.2, source="approximation:C1"),
+                   dict(alpha=0.0, M=4621.0, source="smoothness+approximation:C2")],
+        error_model=dict(name="fisher_logistic", C1=43.2, C2=4588.0, beta=0.0),
+        adaptive_gamma_over_pi=dict(min=649.0, median=1290.0, max=2.27e4),
+        adaptive_K=dict(eps=5.9e-9, observed=25, predicted=1.485e14)))
+    table = report.rate_table(report.rate_rows([rep]), "md")
+    assert table.splitlines()[0] == "| " + " | ".join(report.DISPLAY_COLUMNS) + " |"
+    assert "| 17 (adaptive run) |" in table and "| 1.31 vs 1.5 |" in table
+    md = report.report_markdown([rep])
+    note = next(line for line in md.splitlines() if line.startswith("- `fisher`"))
+    for part in ("**adaptive run**", "no eps of the ladder in 40 iterations", "pi(||g_0||_*) = 0.000215",
+                 "4621 (smoothness+approximation:C2)", "C2 = 4588", "K(eps) = 1.485e+14",
+                 "median 1.29e+03", "how loose the composed bound is"):
+        assert part in note, part
+    plain = _fake_report("plain", [Verdict("plain", "global_bound", PASS, tried=3)])
+    assert "(adaptive run)" not in report.rate_table(report.rate_rows([plain]), "md")
+    assert report.theory_not_shown_note(report.rate_rows([plain])[0]) is None
+
+
+def test_phase_finding_says_whether_the_worst_case_is_exhibited():
+    below = [dict(alpha=0.5, beta=b, predicted=max(0.5, b), observed=o, status="converged")
+             for b, o in ((0.0, 0.09), (0.75, 0.19), (1.0, 0.32))]
+    text = report.phase_finding(below)
+    assert "fall well below" in text and "between 0.18 and 0.32 on the 3 grid points" in text
+    assert "not exhibited" in text and "grows with beta" in text
+    above = below[:2] + [dict(alpha=0.5, beta=1.0, predicted=1.0, observed=1.2, status="converged")]
+    text = report.phase_finding(above)
+    assert "1 of 3 grid points have an observed exponent above" in text and "not exhibited" not in text
+    flat = below[:1] + [dict(below[1], observed=0.4), dict(below[2], observed=0.3)]
+    assert "does not grow monotonically" in report.phase_finding(flat)

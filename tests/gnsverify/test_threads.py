@@ -1,8 +1,9 @@
 """The checker's numerical work runs with one BLAS thread (gnsverify.threads)."""
+import importlib
+
 from threadpoolctl import threadpool_info
 
 from gnsverify import cli
-import importlib
 from gnsverify.catalog import holder_1d_case
 from gnsverify.threads import single_threaded_blas
 
