@@ -37,8 +37,8 @@ PHASE_APPROXIMATION = "approximation dominates"
 #: `float_conversion`: a float is kept as the rational of its shortest decimal
 #: representation only when that rational is short (denominator at most
 #: ``SHORT_DENOMINATOR``, numerator at most ``SHORT_NUMERATOR`` in absolute value).
-SHORT_DENOMINATOR = 10 ** 3
-SHORT_NUMERATOR = 10 ** 9
+SHORT_DENOMINATOR = 100
+SHORT_NUMERATOR = 10 ** 6
 #: Decimal digits carried by constants computed from floats that are not short
 #: rationals (their float values are then rounded to nearest from a 30-digit
 #: value; docs/theory.md section 3, `float_conversion`).
@@ -167,7 +167,7 @@ class ClassBound:
         for a, M in zip(self.alphas(), self.Ms()):
             if M != 0.0:
                 inv = inv + M * tv ** (-a)
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # 1/tiny -> inf is the right pi
             return np.where(inv > 0, 1.0 / np.where(inv > 0, inv, 1.0), np.inf)
 
     def pi_expr(self) -> sp.Expr:

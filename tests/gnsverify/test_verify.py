@@ -13,7 +13,7 @@ from theory.classes import FirstOrder, HolderHessian
 from theory.rates import RateTheorem
 
 ROW_KEYS = {"case", "class", "exponent", "predicted_order", "predicted_K", "observed_K", "ratio",
-            "fitted_exponent", "predicted_exponent", "verdict", "run"}
+            "fitted_exponent", "predicted_exponent", "verdict", "run", "theory_not_shown"}
 
 
 def _claims(rep):
@@ -39,6 +39,7 @@ def test_report_is_json_ready_and_has_the_documented_shape(cubic_report):
     rep = cubic_report
     d = json.loads(json.dumps(rep.to_dict()))
     assert set(rep.row) == ROW_KEYS and rep.row["verdict"] == PASS and rep.row["run"] == "theory"
+    assert rep.row["theory_not_shown"] is None          # the row shows the theory run itself
     assert set(rep.runs) == {"theory", "adaptive"}
     assert d["curves"]["measure"] == "f - f*"
     run = d["curves"]["runs"]["theory"]

@@ -42,3 +42,21 @@ def test_no_name_is_used_by_two_modules():
             assert n not in seen, f"{n} is defined both in {seen[n]} and in {module}"
             seen[n] = module
 
+
+
+def test_constants_table_matches_code():
+    """The table at the top of docs/theory.md section 3: region and provenance per class."""
+    from theory import approximations as ap
+    from theory.classes import CATALOG
+    section = DOC[DOC.index("## 3. Class bounds"):DOC.index("### 3.1")]
+    rows = {line.split("|")[1].strip().split("(")[0].strip("` "): [c.strip() for c in line.split("|")[1:-1]]
+            for line in section.splitlines() if line.startswith("| `")}
+    for cls in CATALOG:
+        row = rows[cls.name]
+        assert row[1] == cls.region, cls.name
+        assert row[3].startswith(cls.how()["M"]), cls.name
+    models = {"synthetic": ap.synthetic(1, 1, 0.5), "zero": ap.zero(1), "fisher_logistic": ap.fisher_logistic(1, 1, 1),
+              "fisher_softmax": ap.fisher_softmax(1, 1, 1), "fisher_term": ap.fisher_term(3, 1, 1),
+              "weighted_gauss_newton_lse": ap.weighted_gauss_newton_lse(1, 1)}
+    for name, model in models.items():
+        assert rows[name][3].split(" (")[0] in set(model.how.values()), name

@@ -259,6 +259,8 @@ def test_class_constants_for_arbitrary_floats(name):
     ("holder_hessian", {"nu": 0.35000000000000003, "L_nu": 847433.7111265405}),
     ("holder_third", {"nu": 0.999983, "L_3nu": 999999.999989}),
     ("generalized_self_concordant", {"nu": 2.999983, "M_f": 0.123457, "L": 999999.999989}),
+    ("holder_hessian", {"nu": 0.997, "L_nu": 123456.789}),
+    ("holder_hessian", {"nu": 0.97, "L_nu": 1234.57}),
 ])
 def test_reported_cases_are_prompt_and_correct(name, params):
     with time_budget(BUDGET_S, f"{name}({params})"):
@@ -272,7 +274,8 @@ def test_reported_cases_are_prompt_and_correct(name, params):
 def test_float_conversion_keeps_short_decimals_exact():
     assert exact_float(0.1) == sp.Rational(1, 10)
     assert exact_float(0.35) == sp.Rational(7, 20)
-    assert exact_float(1234567.0) == 1234567
+    assert exact_float(123456.0) == 123456
+    assert isinstance(exact_float(123456.789), sp.Float)   # denominator 1000: not short
     long = exact_float(0.35000000000000003)
     assert isinstance(long, sp.Float)
     # the Float is the exact binary value of the double

@@ -23,11 +23,12 @@ def _finite(x: float) -> bool:
 
 
 def exact_value(name: str, value, lo: float, hi: float | None, *, lo_open: bool = False) -> sp.Expr:
-    """Validate a numeric parameter and return it as an exact sympy number.
+    """Validate a numeric parameter and return it as a sympy number.
 
-    Floats are converted to the rational with the same decimal representation
-    (``0.1 -> 1/10``); sympy numbers are kept. Raises ``ValueError`` naming
-    ``name`` and the accepted range.
+    Floats follow `float_conversion` (:func:`theory.monomials.exact_float`: a short
+    decimal becomes its rational, ``0.1 -> 1/10``; any other float its exact binary
+    value as a 30-digit ``Float``); sympy numbers are kept. Raises ``ValueError``
+    naming ``name`` and the accepted range.
     """
     lo_b = "(" if lo_open else "["
     rng = f"{lo_b}{lo}, " + ("infinity)" if hi is None else f"{hi}]")
@@ -60,6 +61,7 @@ class FunctionClass(ABC):
     param_ranges: dict = {}
     condition: str = ""        # the defining inequality, in words
     derivation: str = ""       # the names of the inequalities the constant rests on
+    provenance: str = "derived"  # how the constant M was obtained (docs/theory.md section 3)
 
     defaults: dict = {}        # parameter name -> default value
 
@@ -93,7 +95,7 @@ class FunctionClass(ABC):
 
     def how(self) -> dict:
         """Constant name -> provenance (``"closed form"``, ``"derived"``, ...)."""
-        return {"M": "derived"}
+        return {"M": self.provenance}
 
     def bound(self, symbolic: bool = False) -> ClassBound:
         """The class bound: exact sympy constants with the parameter values

@@ -19,9 +19,7 @@ class FirstOrder(FunctionClass):
     defaults = {"L": 1}
     condition = "||grad f(x) - grad f(y)||_* <= L ||x - y||"
     derivation = "residual_lipschitz_gradient"
+    provenance = "closed form"
 
     def monomial_exprs(self):
         return [(1, self.symbols["L"], "smoothness")]
-
-    def how(self):
-        return {"M": "closed form"}

@@ -21,7 +21,6 @@ class GeneralizedSelfConcordant(FunctionClass):
     name = "generalized_self_concordant"
     title = "generalized self-concordant (bounded Hessian)"
     convex_required = True
-    hessian = "exact"
     region = "O"
     param_ranges = {"nu": (2, 3, False), "M_f": (0, None, False), "L": (0, None, False)}
     defaults = {"nu": 3, "M_f": 1, "L": 1}

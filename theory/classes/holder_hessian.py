@@ -22,6 +22,7 @@ class HolderHessian(FunctionClass):
     defaults = {"nu": 1, "L_nu": 1}
     condition = "||hess f(x) - hess f(y)|| <= L_nu ||x - y||^nu"
     derivation = "residual_holder, gns_worst_radius"
+    provenance = "closed form"
 
     def __init__(self, *args, name=None, title=None, **params):
         super().__init__(*args, **params)
@@ -33,9 +34,6 @@ class HolderHessian(FunctionClass):
     def monomial_exprs(self):
         nu, L = self.symbols["nu"], self.symbols["L_nu"]
         return [(1 / (1 + nu), (L / (1 + nu)) ** (1 / (1 + nu)), "smoothness")]
-
-    def how(self):
-        return {"M": "closed form"}
 
 
 def lipschitz_hessian(L2=1) -> HolderHessian:

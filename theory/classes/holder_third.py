@@ -40,7 +40,6 @@ class HolderThird(FunctionClass):
     name = "holder_third"
     title = "Hölder third derivative (convex)"
     convex_required = True
-    hessian = "exact"
     region = "O"
     param_ranges = {"nu": (0, 1, False), "L_3nu": (0, None, False)}
     defaults = {"nu": 1, "L_3nu": 1}

@@ -32,7 +32,6 @@ class QuasiSelfConcordant(FunctionClass):
     name = "qsc"
     title = "quasi-self-concordant"
     convex_required = True
-    hessian = "exact"
     region = "O"
     param_ranges = {"Q": (0, None, False)}
     defaults = {"Q": 1}
