@@ -10,12 +10,17 @@ PY=${PYTHON:-python3}
 VENV=.venv
 stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
-  echo "setting up $VENV (one time) ..." >&2
+  echo "setting up $VENV (pip install -e .[test]; log in $VENV/install.log) ..." >&2
   "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+  if ! { "$VENV/bin/python" -m pip install --upgrade pip \
+         && "$VENV/bin/python" -m pip install -e ".[test]"; } > "$VENV/install.log" 2>&1; then
+    tail -n 30 "$VENV/install.log" >&2
+    echo "dev.sh: installing the package failed (full log: $VENV/install.log)" >&2
+    exit 1
+  fi
   rm -f "$VENV"/.installed-*
   touch "$stamp"
+  echo "done." >&2
 fi
 cmd=${1:-}
 shift || true

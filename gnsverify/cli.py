@@ -414,7 +414,6 @@ def run_summary(case, res, step) -> dict:
 
 
 def _trace_csv(path: Path, tr) -> None:
-    import numpy as np
     K = len(tr.gamma)
     header = ["k", "f", "gnorm", "gamma", "lam", "step", "n_value", "n_grad", "n_hess", "time"]
     rows = []

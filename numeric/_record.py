@@ -14,7 +14,26 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric.trace import Trace
+from numeric.trace import STATUSES, Trace
+
+# status codes of the compiled kernels = indices into numeric.trace.STATUSES
+(CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE,
+ STEP_FAILED) = range(6)
+CONTINUE = -2
+assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
+
+
+@jit
+def stop_status(gn, gtol, f, f_star, ftol, k, max_iter):
+    """The common stopping tests at ``x_k``, in order: ``||g_k||_* <= gtol``,
+    ``f_k - f* <= ftol`` (when ``f*`` is finite), ``k >= max_iter``; ``CONTINUE`` if none."""
+    if gn <= gtol:
+        return CONVERGED_GNORM
+    if np.isfinite(f_star) and f - f_star <= ftol:
+        return CONVERGED_FGAP
+    if k >= max_iter:
+        return MAX_ITER
+    return CONTINUE
 
 
 @jit

@@ -66,7 +66,9 @@ from numeric._jit import jit
 from numeric._clock import monotonic
 from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_rule
-from numeric._record import ensure_rows, push_iterate, push_step, push_trial, trace_from_rows
+from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
+                             ensure_rows, push_iterate, push_step,
+                             push_trial, stop_status, trace_from_rows)
 from numeric import metric as _metric
 from numeric import oracles as _or
 from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
@@ -77,11 +79,8 @@ from numeric.trace import STATUSES, Result, Trace
 
 ADAPTIVE, THEORY, IDEAL = 0, 1, 2
 STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
-# status codes = indices into numeric.trace.STATUSES; RUNNING = chunk budget used
-(CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE,
- STEP_FAILED) = range(6)
+# status codes: numeric._record; RUNNING = chunk budget used
 RUNNING = -1
-assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
 
 
 @jit
@@ -152,14 +151,8 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
         if not (np.isfinite(f) and np.isfinite(gn)):
             status = NON_FINITE
             break
-        if gn <= gtol:
-            status = CONVERGED_GNORM
-            break
-        if np.isfinite(f_star) and f - f_star <= ftol:
-            status = CONVERGED_FGAP
-            break
-        if k >= max_iter:
-            status = MAX_ITER
+        status = stop_status(gn, gtol, f, f_star, ftol, k, max_iter)
+        if status != CONTINUE:
             break
         if k >= k_stop:
             status = RUNNING

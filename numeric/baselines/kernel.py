@@ -27,12 +27,12 @@ from numeric._clock import monotonic
 from numeric import _linalg
 from numeric import oracles as _or
 from numeric._linalg import all_finite
-from numeric._record import push_iterate, push_step, push_trial
+from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
+                             push_iterate, push_step, push_trial,
+                             stop_status)
 from numeric.baselines.cubic import cubic_step
 
 GRADIENT, FAST_GRADIENT, CUBIC_NEWTON, SUPER_UNIVERSAL, DAMPED_NEWTON = range(5)
-# status codes = indices into numeric.trace.STATUSES
-CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE, STEP_FAILED = range(6)
 
 ARMIJO_GRADIENT = 0.5    # gradient method: f(x - t g) <= f - (1/2) t ||g||^2  (t = 1/L test)
 ARMIJO_NEWTON = 1e-4     # damped Newton: f(x + t d) <= f + 1e-4 t <g, d>
@@ -51,7 +51,6 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
     unused by damped Newton), ``par_min`` its floor after a successful step, ``alpha``
     the super-universal exponent.
     """
-    n = x0.shape[0]
     empty = np.zeros((0, 0))
     P = np.full((max_iter + 1, 6), np.nan)
     S = np.full((max(max_iter, 1), 3), np.nan)
@@ -71,14 +70,8 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
     if not (np.isfinite(f) and all_finite(g)):
         return x, P, S[:0], T[:0], 0, NON_FINITE
     while True:
-        if gn <= gtol:
-            status = CONVERGED_GNORM
-            break
-        if np.isfinite(f_star) and f - f_star <= ftol:
-            status = CONVERGED_FGAP
-            break
-        if k >= max_iter:
-            status = MAX_ITER
+        status = stop_status(gn, gtol, f, f_star, ftol, k, max_iter)
+        if status != CONTINUE:
             break
         acc = False
         xn, xt = x, x

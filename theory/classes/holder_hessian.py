@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import sympy as sp
-
 from .base import FunctionClass, exact_value
 
 
