@@ -7,30 +7,17 @@ harmonic-mean rule (:mod:`theory.approximations`), the named per-step inequaliti
 the phase diagram (:mod:`theory.tables`, :mod:`theory.phase`), constants of sympy
 expressions (:mod:`theory.expr`, :mod:`theory.constants`) and the flagship
 logistic/softmax statement (:mod:`theory.flagship`). Derivations: ``docs/theory.md``.
-
-The names below are imported on first use.
 """
-from importlib import import_module
+from theory.monomials import ClassBound, Monomial, combine
+from theory.classes import CATALOG, get_class
+from theory.classes.base import FunctionClass
+from theory.approximations import ErrorModel, apply
+from theory.inequalities import INEQUALITIES
+from theory.rates import theorem
+from theory.tables import rate_table, render
+from theory.phase import phase_grid
+from theory.expr import SymbolicFunction
 
-_WHERE = {
-    "CATALOG": "theory.classes", "get_class": "theory.classes", "FunctionClass": "theory.classes.base",
-    "Monomial": "theory.monomials", "ClassBound": "theory.monomials", "combine": "theory.monomials",
-    "ErrorModel": "theory.approximations", "apply": "theory.approximations",
-    "INEQUALITIES": "theory.inequalities", "theorem": "theory.rates",
-    "rate_table": "theory.tables", "render": "theory.tables", "phase_grid": "theory.phase",
-    "SymbolicFunction": "theory.expr",
-}
-
-__all__ = list(_WHERE)
-
-
-def __getattr__(name):
-    if name not in _WHERE:
-        raise AttributeError(f"module 'theory' has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__ = ["ClassBound", "Monomial", "combine", "CATALOG", "get_class", "FunctionClass",
+           "ErrorModel", "apply", "INEQUALITIES", "theorem", "rate_table", "render",
+           "phase_grid", "SymbolicFunction"]
