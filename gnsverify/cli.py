@@ -555,21 +555,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(v, out_help="output folder (default: report)")
     v.set_defaults(func=cmd_verify, out_default="report")
 
-    c = sub.add_parser("classes", help="the catalog of function classes with bounds and rates")
-    c.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
-    c.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
-                   help="only these classes (repeatable; catalog name or module:object)")
-    c.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
-    c.add_argument("--out", metavar="FILE", help="write to FILE (and the rows as JSON beside it)")
-    c.set_defaults(func=cmd_classes)
-
-    t = sub.add_parser("table", help="the theory rate table")
-    t.add_argument("--format", choices=TABLE_FORMATS, default="md")
-    t.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
-                   help="only these classes (repeatable; catalog name or module:object)")
-    t.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
-    t.add_argument("--out", metavar="FILE", help="write to FILE (and the rows as JSON beside it)")
-    t.set_defaults(func=cmd_table)
+    for name, help_, formats, default, func in (
+            ("classes", "the catalog of function classes with bounds and rates",
+             ("text", "md", "csv", "json"), "text", cmd_classes),
+            ("table", "the theory rate table", TABLE_FORMATS, "md", cmd_table)):
+        c = sub.add_parser(name, help=help_)
+        c.add_argument("--format", choices=formats, default=default)
+        c.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
+                       help="only these classes (repeatable; catalog name or module:object)")
+        c.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
+        c.add_argument("--out", metavar="FILE", help="write to FILE (and the rows as JSON beside it)")
+        c.set_defaults(func=func)
 
     r = sub.add_parser("run", help="one solve of a case: trace summary and figure")
     r.add_argument("case_name", nargs="?", metavar="CASE", help="catalog case or module:object")
