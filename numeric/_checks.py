@@ -11,6 +11,8 @@ import numpy as np
 
 def check_real(name, value, *, lo=0.0, strict=False):
     """``float(value)``, finite and ``>= lo`` (``> lo`` when ``strict``)."""
+    if type(value) is float and (lo < value if strict else lo <= value) and value < math.inf:
+        return value    # the common case, without the conversions below
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -23,6 +25,8 @@ def check_real(name, value, *, lo=0.0, strict=False):
 
 def check_count(name, value, lo):
     """``int(value)`` for an integer (not a bool) ``>= lo``."""
+    if type(value) is int and value >= lo:
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
             or value < lo:
         raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}.")

@@ -11,7 +11,9 @@ nothing here raises: every routine returns ``(ok, result)``.
 * :func:`cho_solve` does the two triangular solves ``L y = b``, ``L^T x = y``
   (``O(n^2)``, row-contiguous access).
 * :func:`solve_shifted` solves ``(H + lambda B) h = r`` for a dense ``H`` and the
-  metric ``(mode, B, L)`` (identity fast path: ``lambda`` is added to the diagonal).
+  metric ``(mode, B, L)`` (identity fast path: ``lambda`` is added to the diagonal);
+  :func:`solve_shifted_into` does the same in caller-provided work arrays (the
+  solver's inner loop allocates nothing).
 * :func:`solve_lowrank` solves ``(diag(d) + U^T diag(w) U + lambda I) h = r`` by the
   Sherman-Morrison-Woodbury identity in ``O(n k^2 + k^3)``: with
   ``D = diag(d) + lambda I`` positive and ``w >= 0``, ``W = diag(w)``,
@@ -37,8 +39,25 @@ _dpotrf = _nb_linalg._LAPACK().numba_xxpotrf(types.float64)
 _KIND_D = ord("d")
 _UPLO_U = ord("U")
 
+# Below this order the factorization, the Gram products and the inner products are
+# plain loops: a LAPACK or BLAS call costs more in call overhead than the work.
+SMALL_N = 8
 
-@jit
+
+@jit(inline="always")
+def dot(a, b):
+    """``<a, b>`` for vectors; a plain loop below ``SMALL_N`` entries (a BLAS call
+    costs more than the work there), BLAS ``ddot`` above."""
+    n = a.shape[0]
+    if n <= SMALL_N:
+        s = 0.0
+        for i in range(n):
+            s += a[i] * b[i]
+        return s
+    return np.dot(a, b)
+
+
+@jit(inline="always")
 def all_finite(v):
     """Whether every entry of the vector ``v`` is finite."""
     for i in range(v.shape[0]):
@@ -47,12 +66,7 @@ def all_finite(v):
     return True
 
 
-# Below this order the factorization and the Gram products are plain loops: a LAPACK
-# or BLAS call costs more in call overhead than the whole O(n^3) work at such sizes.
-SMALL_N = 8
-
-
-@jit
+@jit(inline="always")
 def _cholesky_small(A):
     """Lower Cholesky factor in the lower triangle of ``A`` by loops; LAPACK's ``info``."""
     n = A.shape[0]
@@ -72,7 +86,7 @@ def _cholesky_small(A):
     return 0
 
 
-@jit
+@jit(inline="always")
 def cholesky_inplace(A):
     """Overwrite the lower triangle of the C-ordered SPD ``A`` with its Cholesky factor.
 
@@ -98,9 +112,14 @@ def cholesky_inplace(A):
 @jit
 def lower_solve(Lf, b):
     """Forward substitution ``L y = b``, ``L`` the lower triangle of ``Lf``."""
-    n = b.shape[0]
-    y = np.empty(n)
-    for i in range(n):
+    y = np.empty(b.shape[0])
+    _lower_solve_into(Lf, b, y)
+    return y
+
+
+@jit(inline="always")
+def _lower_solve_into(Lf, b, y):
+    for i in range(b.shape[0]):
         acc = b[i]
         for j in range(i):
             acc -= Lf[i, j] * y[j]
@@ -111,14 +130,21 @@ def lower_solve(Lf, b):
 @jit
 def cho_solve(Lf, b):
     """Solve ``L L^T x = b`` where ``L`` is the lower triangle of ``Lf``."""
-    y = lower_solve(Lf, b)
+    y = np.empty(b.shape[0])
+    cho_solve_into(Lf, b, y)
+    return y
+
+
+@jit(inline="always")
+def cho_solve_into(Lf, b, y):
+    """:func:`cho_solve` writing the solution into ``y`` (``y`` may not alias ``b``)."""
+    _lower_solve_into(Lf, b, y)
     # back substitution L^T x = y, column-oriented so that rows of L are read
     for i in range(b.shape[0] - 1, -1, -1):
         xi = y[i] / Lf[i, i]
         y[i] = xi
         for j in range(i):
             y[j] -= Lf[i, j] * xi
-    return y
 
 
 @jit
@@ -130,18 +156,30 @@ def solve_shifted(H, lam, mode, B, r):
     is then a vector of NaN.
     """
     n = r.shape[0]
-    A = H.copy()
+    h = np.empty(n)
+    ok = solve_shifted_into(H, lam, mode, B, r, np.empty((n, n)), h)
+    return ok, h
+
+
+@jit(inline="always")
+def solve_shifted_into(H, lam, mode, B, r, A, h):
+    """:func:`solve_shifted` with work arrays: ``A`` (``n x n``) receives the factor,
+    ``h`` the solution (NaN on failure); returns ``ok``."""
+    n = r.shape[0]
     if mode == 0:
         for i in range(n):
+            for j in range(n):
+                A[i, j] = H[i, j]
             A[i, i] += lam
     else:
         for i in range(n):
             for j in range(n):
-                A[i, j] += lam * B[i, j]
-    info = cholesky_inplace(A)
-    if info != 0:
-        return False, np.full(n, np.nan)
-    return True, cho_solve(A, r)
+                A[i, j] = H[i, j] + lam * B[i, j]
+    if cholesky_inplace(A) != 0:
+        h[:] = np.nan
+        return False
+    cho_solve_into(A, r, h)
+    return True
 
 
 @jit

@@ -23,7 +23,7 @@ CONTINUE = -2
 assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
 
 
-@jit
+@jit(inline="always")
 def stop_status(gn, gtol, f, f_star, ftol, k, max_iter):
     """The common stopping tests at ``x_k``, in order: ``||g_k||_* <= gtol``,
     ``f_k - f* <= ftol`` (when ``f*`` is finite), ``k >= max_iter``; ``CONTINUE`` if none."""
@@ -36,7 +36,7 @@ def stop_status(gn, gtol, f, f_star, ftol, k, max_iter):
     return CONTINUE
 
 
-@jit
+@jit(inline="always")
 def ensure_rows(R, used):
     """``R`` or a copy with more than twice the rows when it is full."""
     if used < R.shape[0]:
@@ -46,7 +46,7 @@ def ensure_rows(R, used):
     return R2
 
 
-@jit
+@jit(inline="always")
 def push_iterate(P, i, f, gn, nv, ng, nh, t):
     """Write iterate row ``i`` (grows ``P``); returns ``P``."""
     P = ensure_rows(P, i)
@@ -59,7 +59,7 @@ def push_iterate(P, i, f, gn, nv, ng, nh, t):
     return P
 
 
-@jit
+@jit(inline="always")
 def push_step(S, k, gamma, lam, step):
     """Write step row ``k`` (grows ``S``); returns ``S``."""
     S = ensure_rows(S, k)
@@ -69,7 +69,7 @@ def push_step(S, k, gamma, lam, step):
     return S
 
 
-@jit
+@jit(inline="always")
 def push_trial(T, cnt, k, gamma, acc, f, gn, step):
     """Append trial row ``cnt`` (grows ``T``); returns ``(T, cnt + 1)``."""
     T = ensure_rows(T, cnt)
@@ -83,12 +83,16 @@ def push_trial(T, cnt, k, gamma, acc, f, gn, step):
 
 
 def trace_from_rows(P, S, T, X=None) -> Trace:
-    """The :class:`Trace` of the row records (``X``: recorded iterates or ``None``)."""
+    """The :class:`Trace` of the row records (``X``: recorded iterates or ``None``).
+
+    Each record is transposed once, so that every trace array is a contiguous row of
+    one fresh array (fifteen column copies cost more than the whole run of a small
+    problem)."""
+    P, S, T = P.T.copy(), S.T.copy(), T.T.copy()
+    counts = P[2:5].astype(np.int64)
     return Trace(
-        f=P[:, 0].copy(), gnorm=P[:, 1].copy(), gamma=S[:, 0].copy(), lam=S[:, 1].copy(),
-        step=S[:, 2].copy(), n_value=P[:, 2].astype(np.int64), n_grad=P[:, 3].astype(np.int64),
-        n_hess=P[:, 4].astype(np.int64), time=P[:, 5].copy(),
-        trial_iter=T[:, 0].astype(np.int64), trial_gamma=T[:, 1].copy(),
-        trial_accepted=T[:, 2] > 0.5, trial_f=T[:, 3].copy(), trial_gnorm=T[:, 4].copy(),
-        trial_step=T[:, 5].copy(), x=X,
+        f=P[0], gnorm=P[1], gamma=S[0], lam=S[1], step=S[2],
+        n_value=counts[0], n_grad=counts[1], n_hess=counts[2], time=P[5],
+        trial_iter=T[0].astype(np.int64), trial_gamma=T[1], trial_accepted=T[2] > 0.5,
+        trial_f=T[3], trial_gnorm=T[4], trial_step=T[5], x=X,
     )

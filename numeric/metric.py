@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from numeric._jit import jit
-from numeric._linalg import lower_solve as _lower_solve   # L y = s
+from numeric._linalg import dot as _dot, lower_solve as _lower_solve   # L y = s
 
 IDENTITY, DENSE = 0, 1
 
@@ -28,15 +28,17 @@ class Metric:
         return (self.mode, self.B, self.L)
 
 
+_IDENTITY = Metric(IDENTITY, np.zeros((0, 0)), np.zeros((0, 0)))   # arrays of size 0
+
+
 def make_metric(B, n: int) -> Metric:
     """Validate ``B`` (``None`` = identity) for dimension ``n``.
 
     Raises ``ValueError`` unless ``B`` is a finite symmetric positive definite
     ``n x n`` matrix.
     """
-    empty = np.zeros((0, 0))
     if B is None:
-        return Metric(IDENTITY, empty, empty)
+        return _IDENTITY
     B = np.asarray(B, dtype=np.float64)
     if B.shape != (n, n):
         raise ValueError(f"B must be a {n}x{n} matrix, got shape {B.shape}.")
@@ -52,18 +54,18 @@ def make_metric(B, n: int) -> Metric:
     return Metric(DENSE, B, np.ascontiguousarray(L))
 
 
-@jit
+@jit(inline="always")
 def norm_primal(mode, B, L, h):
     """``||h|| = <Bh, h>^(1/2)``."""
     if mode == IDENTITY:
-        return np.sqrt(np.dot(h, h))
-    return np.sqrt(max(np.dot(h, B @ h), 0.0))
+        return np.sqrt(_dot(h, h))
+    return np.sqrt(max(_dot(h, B @ h), 0.0))
 
 
-@jit
+@jit(inline="always")
 def norm_dual(mode, B, L, s):
     """``||s||_* = <s, B^-1 s>^(1/2) = ||L^-1 s||_2``."""
     if mode == IDENTITY:
-        return np.sqrt(np.dot(s, s))
+        return np.sqrt(_dot(s, s))
     y = _lower_solve(L, s)
-    return np.sqrt(np.dot(y, y))
+    return np.sqrt(_dot(y, y))

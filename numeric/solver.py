@@ -45,6 +45,10 @@ Oracle counts are cumulative: ``value_grad`` counts one value and one gradient;
 the ideal-step estimator of ``gamma`` are not counted (it is a measuring device,
 not part of the method).
 
+Speed on small problems: the kernel borrows its array arguments as views without
+reference counts (:func:`numeric._jit.borrow`), calls inlined copies of the oracle
+dispatch, and solves in preallocated work arrays; see README "Speed".
+
 BLAS threads: inside compiled code, numba's matrix products and LAPACK calls use
 scipy's OpenBLAS (numpy's own OpenBLAS is not called by the kernel).
 :func:`minimize_gns` limits the BLAS pools to ``blas_threads`` (default 1) while the
@@ -62,7 +66,7 @@ import math
 
 import numpy as np
 
-from numeric._jit import jit
+from numeric._jit import borrow, borrow_all, jit
 from numeric._clock import monotonic
 from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_rule
@@ -81,9 +85,10 @@ ADAPTIVE, THEORY, IDEAL = 0, 1, 2
 STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
 # status codes: numeric._record; RUNNING = chunk budget used
 RUNNING = -1
+_NO_BOUND = np.zeros(0)   # (alphas, Ms) of the steps without a bound (size 0: never written)
 
 
-@jit
+@jit(inline="always")
 def pi_bound(t, alphas, Ms):
     """``pi(t) = (sum_i M_i t^-alpha_i)^-1``; terms with ``M_i = 0`` are skipped;
     ``inf`` when the sum is 0."""
@@ -96,7 +101,7 @@ def pi_bound(t, alphas, Ms):
     return 1.0 / inv
 
 
-@jit
+@jit(inline="always")
 def accepts(f_old, f_new, gn_new, lam):
     """The ``acceptance`` test ``f_old - f_new >= gn_new^2 / (8 lam)``, exactly as
     written (no tolerance); false when any side is NaN."""
@@ -120,6 +125,11 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     if np.isnan(t_start):
         t_start = monotonic()
     n = x0.shape[0]
+    # the arguments outlive this call: borrowed views spare the reference counts
+    # (numeric._jit.borrow); nothing borrowed is returned
+    data = borrow_all(data)
+    rdata = (borrow(rdata[0]), borrow(rdata[1]))
+    B, L, alphas, Ms = borrow(B), borrow(L), borrow(alphas), borrow(Ms)
     x = x0.copy()
     nv, ng, nh = counts0[0], counts0[1], counts0[2]
     if np.isnan(f0):
@@ -130,12 +140,16 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
         f, g = f0, g0.copy()
     gn = _metric.norm_dual(mode, B, L, g)
 
-    cap = min(k_stop - k_start, 1024) + 1
+    cap = min(k_stop - k_start, 63) + 1   # grown by doubling (ensure_rows)
     P = np.empty((cap, 6))          # rows of numeric._record
     S = np.empty((cap, 3))
     T = np.empty((4 * cap, 6))
     X = np.empty((cap if record_x else 0, n))
     nt = 0
+    Aw = np.empty((n, n))           # work arrays of the dense solve
+    hw = np.empty(n)
+    xt = np.empty(n)                # trial point (swapped with x on acceptance)
+    e1, e2 = np.zeros(0), np.zeros((0, 0))
 
     k = k_start
     i = 0  # local iterate index
@@ -166,12 +180,12 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
         if lowrank:
             d, U, w = _hess_lowrank(kind, data, rule, rdata, x, g, gn)
             lowrank = 3 * U.shape[0] <= n
-            H = np.zeros((0, 0))
+            H = e2
             if not lowrank:
                 H = _lowrank_dense(d, U, w)
         else:
-            d, U, w = np.zeros(0), np.zeros((0, 0)), np.zeros(0)
-            H = _or.hess(kind, data, rule, rdata, x, g, gn)
+            d, U, w = e1, e2, e1
+            H = _or.hess_inlined(kind, data, rule, rdata, x, g, gn)
         dense_ready = not lowrank
 
         # first trial
@@ -191,11 +205,11 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
 
         took = False
         fail_code = SEARCH_EXHAUSTED
-        xn, fn, gnew, gnn, stp = x, f, g, gn, 0.0
+        fn, gnew, gnn, stp = f, g, gn, 0.0
+        h = hw
         for trial in range(n_trials):
             lam = gn / gamma
             ok = False
-            h = np.empty(0)
             if gamma > 0.0 and np.isfinite(lam):
                 if lowrank:
                     ok, h = _linalg.solve_lowrank(d, U, w, lam, g)
@@ -203,15 +217,17 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
                     if not dense_ready:
                         H = _lowrank_dense(d, U, w)
                         dense_ready = True
-                    ok, h = _linalg.solve_shifted(H, lam, mode, B, g)
+                    ok = _linalg.solve_shifted_into(H, lam, mode, B, g, Aw, hw)
+                    h = hw
             acc = False
             t_f, t_gn, t_step = np.nan, np.nan, np.nan   # recorded when computed and finite
             if ok and _linalg.all_finite(h):
-                xn = x - h
+                for j in range(n):
+                    xt[j] = x[j] - h[j]
                 stp = _metric.norm_primal(mode, B, L, h)
                 t_step = stp
-                if _linalg.all_finite(xn):
-                    fn, gnew = _or.value_grad(kind, data, xn)
+                if _linalg.all_finite(xt):
+                    fn, gnew = _or.value_grad_inlined(kind, data, xt)
                     nv += 1
                     ng += 1
                     gnn = _metric.norm_dual(mode, B, L, gnew)
@@ -222,7 +238,7 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
                             took = True
             T, nt = push_trial(T, nt, k, gamma, acc, t_f, t_gn, t_step)
             if took:
-                x = xn
+                x, xt = xt, x
                 f = fn
                 g = gnew
                 gn = gnn
@@ -284,11 +300,12 @@ def resolve_bound(bound):
 
 def _resolve_ideal(ideal):
     opts = dict(_IDEAL_DEFAULTS)
-    if ideal is not None:
-        unknown = set(ideal) - set(opts)
-        if unknown:
-            raise ValueError(f"ideal options must be among {sorted(opts)}, got {sorted(unknown)}.")
-        opts.update(ideal)
+    if ideal is None:
+        return opts     # the estimator's defaults, valid as they are
+    unknown = set(ideal) - set(opts)
+    if unknown:
+        raise ValueError(f"ideal options must be among {sorted(opts)}, got {sorted(unknown)}.")
+    opts.update(ideal)
     if opts["region"] not in _REGIONS:
         raise ValueError(f"ideal region must be 'ball' or 'ball_O', got {opts['region']!r}.")
     check_count("ideal n_dirs", opts["n_dirs"], 1)
@@ -340,7 +357,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
     x0 = np.array(x0, dtype=np.float64, copy=True)
     if x0.shape != (n,):
         raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
-    if not np.all(np.isfinite(x0)):
+    if not np.isfinite(x0).all():
         raise ValueError("x0 must have finite entries only.")
     r = resolve_rule(problem, rule)
     if step not in STEP_CODES:
@@ -350,7 +367,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
     if step_code == THEORY:
         alphas, Ms = resolve_bound(bound)
     else:
-        alphas, Ms = np.zeros(0), np.zeros(0)
+        alphas = Ms = _NO_BOUND
     gamma0 = check_real("gamma0", gamma0, strict=True)
     gamma_min = check_real("gamma_min", gamma_min)
     max_trials = check_count("max_trials", max_trials, 1)
@@ -374,7 +391,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
                              gamma_min, max_trials, k_start, k_stop, max_iter, *tail,
                              counts, t0, *ideal_args)
 
-    with _blas_limits(blas_threads, max(n, int(np.sqrt(problem.data[0].size)))):
+    with _blas_limits(blas_threads, max(n, math.isqrt(problem.data[0].size))):
         x, f, g, gl, counts = x0, np.nan, np.zeros(n), np.nan, np.zeros(3, dtype=np.int64)
         chunks = []
         k = 0
@@ -383,8 +400,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         while True:
             k_stop = max_iter if callback is None else min(k + 1, max_iter)
             if math.isnan(t0):
-                from numeric._clock import monotonic as _mono
-                t0 = _mono()
+                t0 = monotonic()
             out = run(x, f, g, gl, k, k_stop, counts, t0)
             status, x, f, g, gl, counts = out[:6]
             chunks.append(out[6:])

@@ -2,8 +2,9 @@
 and the floor (the unavoidable linear algebra and oracle work of the same run).
 
 Per problem, in one process, after a warm-up (compilation excluded), the median of
-``--repeat`` runs of each method and of the floor, interleaved (so that a change of
-machine load hits all of them alike), reported in seconds per iteration.
+``--repeat`` samples of each method and of the floor, interleaved (so that a change of
+machine load hits all of them alike), reported in seconds per iteration. A sample runs
+its method back to back for at least ``MIN_SAMPLE_SECONDS`` (:func:`timed`).
 The floor is, with the same BLAS and in isolation: one Hessian formation plus, for
 each step-size trial the compiled run made on average per iteration, one Cholesky
 factorization with its solve and one value-and-gradient evaluation, measured at the
@@ -29,8 +30,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from numeric import oracles
-from numeric._jit import jit
-from numeric._linalg import solve_shifted
+from numeric._jit import borrow_all, jit
+from numeric._linalg import solve_shifted_into
 from numeric.problems import REGISTRY
 from numeric.problems.logsumexp import logsumexp_data
 from numeric.reference import minimize_reference
@@ -39,6 +40,7 @@ from numeric.solver import minimize_gns
 
 SCIPY_MAX_ITER = 200
 SCIPY_MAX_SECONDS = 2.0
+MIN_SAMPLE_SECONDS = 0.05
 COLD = ("from numeric.solver import minimize_gns; from numeric.problems.rosenbrock import rosenbrock; "
         "assert minimize_gns(rosenbrock(), gtol=1e-8).success")
 
@@ -79,7 +81,11 @@ def configs():
 @jit
 def _floor_kernel(kind, data, rule, rdata, X, G, lams, trials):
     """At each sampled iterate ``X[i]`` (gradient ``G[i]``, accepted ``lams[i]``): one
-    Hessian formation and ``trials[i]`` (Cholesky + solve + value_grad)."""
+    Hessian formation and ``trials[i]`` (Cholesky + solve + value_grad), with the
+    solver's own means (borrowed data, preallocated work arrays)."""
+    data = borrow_all(data)
+    n = X.shape[1]
+    A, h, xt = np.empty((n, n)), np.empty(n), np.empty(n)
     acc = 0.0
     empty = np.zeros((0, 0))
     for i in range(X.shape[0]):
@@ -88,8 +94,10 @@ def _floor_kernel(kind, data, rule, rdata, X, G, lams, trials):
         gn = np.sqrt(np.dot(g, g))
         H = oracles.hess(kind, data, rule, rdata, x, g, gn)
         for _ in range(trials[i]):
-            ok, h = solve_shifted(H, lams[i], 0, empty, g)
-            f, g2 = oracles.value_grad(kind, data, x - h)
+            solve_shifted_into(H, lams[i], 0, empty, g, A, h)
+            for j in range(n):
+                xt[j] = x[j] - h[j]
+            f, g2 = oracles.value_grad(kind, data, xt)
             acc += f + h[0] + g2[0]
     return acc
 
@@ -137,17 +145,30 @@ def scipy_run(p, rule, x0, opts):
                                  gtol=max(opts["gtol"], 1e-300)))
 
 
+def timed(fn, min_seconds=MIN_SAMPLE_SECONDS):
+    """One sample: ``(seconds per call, last output)``, running ``fn`` back to back until
+    ``min_seconds`` have elapsed (at least once), as ``timeit`` does. A single call
+    of a 50-microsecond solve right after another method's run measures the refill
+    of the processor caches more than the solve."""
+    calls = 0
+    t = time.perf_counter()
+    while True:
+        out = fn()
+        calls += 1
+        dt = time.perf_counter() - t
+        if dt >= min_seconds:
+            return dt / calls, out
+
+
 def side_by_side(methods, repeat):
-    """Warm up every method, then time them in turn ``repeat`` times (interleaved, so
-    that a change of machine load hits all of them alike). Returns, per method, the
-    median seconds per iteration and the last result."""
+    """Warm up every method, then take ``repeat`` samples of each (:func:`timed`),
+    interleaved so that a change of machine load hits all of them alike. Returns, per
+    method, the median seconds per iteration and the last result."""
     last = {name: fn() for name, (fn, _) in methods.items()}
     per_iter = {name: [] for name in methods}
     for _ in range(repeat):
         for name, (fn, nit_of) in methods.items():
-            t = time.perf_counter()
-            out = fn()
-            dt = time.perf_counter() - t
+            dt, out = timed(fn)
             per_iter[name].append(dt / max(nit_of(out), 1))
             last[name] = out
     return {name: statistics.median(v) for name, v in per_iter.items()}, last

@@ -12,9 +12,11 @@ term is the rank-one part ``(p-2) nu^(p-4) (J^T u)(J^T u)^T`` alone (zero for
 ``v = J^T u / nu`` so that it stays finite as ``u -> 0``; at ``u = 0`` it is zero
 (its limit for ``p > 2``; for ``p = 2`` the coefficient is zero).
 
-A residual problem module provides ``_residual(data, x) -> u``,
-``_jacobian(data, x) -> J`` (shape ``(m, n)``), ``_jtv(data, x, v) -> J^T v`` and
-``_curvature(data, x, u) -> sum_i u_i hess u_i``; ``p`` is ``data[4][0]``.
+A residual problem module provides ``_parts(data, x) -> (u, J, J^T u, p)`` (``J``
+of shape ``(m, n)``, a fresh array) besides ``_value_grad`` and ``_hess``; its own
+helpers take the unpacked data they need, not the data tuple (every array passed
+to a compiled call costs two atomic reference counts, which dominated the small
+problems).
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ def _norm_and_power(u, p):
             s += u[i] * u[i]
     else:
         s = np.dot(u, u)
+    nu, a = norm_power(s, p)
+    return s, nu, a
+
+
+@jit
+def norm_power(s, p):
+    """``(||u||, ||u||^(p-2))`` from ``s = ||u||^2`` (see :func:`_norm_and_power`)."""
     nu = np.sqrt(s)
     e = p - 2.0
     if e == 0.0:
@@ -47,7 +56,7 @@ def _norm_and_power(u, p):
         a = s
     else:
         a = nu ** e
-    return s, nu, a
+    return nu, a
 
 
 @jit

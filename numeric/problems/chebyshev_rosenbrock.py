@@ -22,7 +22,7 @@ RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "
 
 
 @jit
-def _residual(data, x):
+def _residual(x):
     n = x.shape[0]
     u = np.empty(n)
     u[0] = 0.5 * (1.0 - x[0])
@@ -32,7 +32,7 @@ def _residual(data, x):
 
 
 @jit
-def _jacobian(data, x):
+def _jacobian(x):
     n = x.shape[0]
     J = np.zeros((n, n))
     J[0, 0] = -0.5
@@ -43,7 +43,7 @@ def _jacobian(data, x):
 
 
 @jit
-def _jtv(data, x, v):
+def _jtv(x, v):
     n = x.shape[0]
     r = np.empty(n)
     r[0] = -0.5 * v[0]
@@ -55,8 +55,8 @@ def _jtv(data, x, v):
 
 
 @jit
-def _curvature(data, x, u):
-    n = x.shape[0]
+def _curvature(u):
+    n = u.shape[0]
     S = np.zeros((n, n))
     for i in range(1, n):
         S[i - 1, i - 1] = -4.0 * u[i]
@@ -65,14 +65,20 @@ def _curvature(data, x, u):
 
 @jit
 def _value_grad(data, x):
-    u = _residual(data, x)
-    return PN.value_grad(u, _jtv(data, x, u), data[4][0])
+    u = _residual(x)
+    return PN.value_grad(u, _jtv(x, u), data[4][0])
+
+
+@jit
+def _parts(data, x):
+    u = _residual(x)
+    return u, _jacobian(x), _jtv(x, u), data[4][0]
 
 
 @jit
 def _hess(data, x):
-    u = _residual(data, x)
-    return PN.exact(u, _jacobian(data, x), _jtv(data, x, u), data[4][0], _curvature(data, x, u))
+    u, J, jtu, p = _parts(data, x)
+    return PN.exact(u, J, jtu, p, _curvature(u))
 
 
 def chebyshev_rosenbrock(n: int = 4, p: float = 2.0) -> Problem:

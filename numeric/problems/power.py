@@ -21,36 +21,24 @@ RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "
 
 
 @jit
-def _residual(data, x):
-    return data[0] @ x - data[1]
-
-
-@jit
-def _jacobian(data, x):
-    return data[0].copy()
-
-
-@jit
-def _jtv(data, x, v):
-    return data[0].T @ v
-
-
-@jit
-def _curvature(data, x, u):
-    n = x.shape[0]
-    return np.zeros((n, n))
-
-
-@jit
 def _value_grad(data, x):
-    u = _residual(data, x)
-    return PN.value_grad(u, _jtv(data, x, u), data[4][0])
+    A = data[0]
+    u = A @ x - data[1]
+    return PN.value_grad(u, A.T @ u, data[4][0])
+
+
+@jit
+def _parts(data, x):
+    A = data[0]
+    u = A @ x - data[1]
+    return u, A.copy(), A.T @ u, data[4][0]
 
 
 @jit
 def _hess(data, x):
-    u = _residual(data, x)
-    return PN.gauss_newton(u, data[0], _jtv(data, x, u), data[4][0])
+    A = data[0]
+    u = A @ x - data[1]
+    return PN.gauss_newton(u, A, A.T @ u, data[4][0])
 
 
 def power(n: int = 5, m: int | None = None, p: float = 3.0, seed: int = 0, A=None, b=None) -> Problem:

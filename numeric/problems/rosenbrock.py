@@ -22,8 +22,7 @@ RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "
 
 
 @jit
-def _residual(data, x):
-    s = data[4][1]
+def _residual(s, x):
     u = np.empty(2)
     u[0] = s * 10.0 * (x[1] - x[0] * x[0])
     u[1] = s * (1.0 - x[0])
@@ -31,8 +30,7 @@ def _residual(data, x):
 
 
 @jit
-def _jacobian(data, x):
-    s = data[4][1]
+def _jacobian(s, x):
     J = np.empty((2, 2))
     J[0, 0] = -20.0 * s * x[0]
     J[0, 1] = 10.0 * s
@@ -42,8 +40,7 @@ def _jacobian(data, x):
 
 
 @jit
-def _jtv(data, x, v):
-    s = data[4][1]
+def _jtv(s, x, v):
     r = np.empty(2)
     r[0] = -20.0 * s * x[0] * v[0] - s * v[1]
     r[1] = 10.0 * s * v[0]
@@ -51,22 +48,61 @@ def _jtv(data, x, v):
 
 
 @jit
-def _curvature(data, x, u):
+def _curvature(s, u):
+    """``sum_i u_i hess u_i`` (the generic path's term; :func:`_hess` inlines it)."""
     S = np.zeros((2, 2))
-    S[0, 0] = -20.0 * data[4][1] * u[0]
+    S[0, 0] = -20.0 * s * u[0]
     return S
 
 
 @jit
 def _value_grad(data, x):
-    u = _residual(data, x)
-    return PN.value_grad(u, _jtv(data, x, u), data[4][0])
+    """``(f, grad f)`` in closed form (no intermediate arrays: on a problem this small
+    the calls and allocations of the generic residual path cost more than the work);
+    the same floating-point operations as ``PN.value_grad`` on ``_residual``, ``_jtv``."""
+    p, s = data[4][0], data[4][1]
+    u0 = s * 10.0 * (x[1] - x[0] * x[0])
+    u1 = s * (1.0 - x[0])
+    s2 = 0.0 + u0 * u0 + u1 * u1
+    a = PN.norm_power(s2, p)[1]
+    g = np.empty(2)
+    g[0] = -20.0 * s * x[0] * u0 - s * u1
+    g[1] = 10.0 * s * u0
+    if a == 1.0:
+        return s2 / p, g
+    g[0] *= a
+    g[1] *= a
+    return a * s2 / p, g
+
+
+@jit
+def _parts(data, x):
+    p, s = data[4][0], data[4][1]
+    u = _residual(s, x)
+    return u, _jacobian(s, x), _jtv(s, x, u), p
 
 
 @jit
 def _hess(data, x):
-    u = _residual(data, x)
-    return PN.exact(u, _jacobian(data, x), _jtv(data, x, u), data[4][0], _curvature(data, x, u))
+    """Exact Hessian in closed form, the same floating-point operations as ``PN.exact``
+    on :func:`_parts` and :func:`_curvature` (``a J^T J + c v v^T + a S`` entrywise)."""
+    p, s = data[4][0], data[4][1]
+    u0 = s * 10.0 * (x[1] - x[0] * x[0])
+    u1 = s * (1.0 - x[0])
+    j00, j01, j10 = -20.0 * s * x[0], 10.0 * s, -s
+    nu, a = PN.norm_power(0.0 + u0 * u0 + u1 * u1, p)
+    v0 = v1 = c = 0.0
+    if not (nu == 0.0 or p == 2.0):
+        v0 = (j00 * u0 + j10 * u1) / nu
+        v1 = (j01 * u0) / nu
+        c = (p - 2.0) * a
+    H = np.empty((2, 2))
+    H[0, 0] = a * (0.0 + j00 * j00 + j10 * j10) + c * v0 * v0 + a * (-20.0 * s * u0)
+    h01 = a * (0.0 + j00 * j01 + j10 * 0.0) + c * v0 * v1 + a * 0.0
+    H[0, 1] = h01
+    H[1, 0] = h01
+    H[1, 1] = a * (0.0 + j01 * j01 + 0.0 * 0.0) + c * v1 * v1 + a * 0.0
+    return H
 
 
 def _make(name, p, s):

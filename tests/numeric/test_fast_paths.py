@@ -1,0 +1,110 @@
+"""The fast paths of the compiled layer agree with the general code they replace.
+
+* ``numeric._jit.borrow``: a view without reference counting must be the same array
+  (same memory, same values) and must not change what a kernel computes.
+* ``_linalg.solve_shifted_into`` and ``_linalg.dot``: same results as the allocating
+  routine and as a plain sum.
+* The closed-form oracles of the 2-D Rosenbrock problem perform the very floating-point
+  operations of the generic ``(1/p)||u||^p`` path (``_powernorm`` on the residual,
+  its Jacobian and curvature), so the two must agree to the last bit, for the
+  classic ``p = 2`` and for other exponents, including at the minimizer (``u = 0``).
+"""
+import numpy as np
+import pytest
+
+from numeric._jit import borrow, borrow_all, jit
+from numeric._linalg import SMALL_N, dot, solve_shifted, solve_shifted_into
+from numeric.problems import _powernorm as PN
+from numeric.problems.rosenbrock import rosenbrock, rosenbrock_equations
+from numeric.oracles import RB
+from numeric.solver import minimize_gns
+
+
+@jit
+def _sum_through_borrow(data):
+    view = borrow_all(data)
+    return view[0].sum() + view[1].sum() + view[4].sum(), view[0].ctypes.data
+
+
+def test_borrowed_view_is_the_same_memory_and_values():
+    rng = np.random.default_rng(0)
+    data = (rng.standard_normal((3, 4)), rng.standard_normal(3), np.zeros(0),
+            np.zeros(0, dtype=np.int64), rng.standard_normal(2))
+    total, address = _sum_through_borrow(data)
+    assert total == data[0].sum() + data[1].sum() + data[4].sum()
+    assert address == data[0].ctypes.data
+
+
+@jit
+def _write_through(a):
+    v = borrow(a)
+    v[1] = 7.0
+
+
+def test_borrowed_view_writes_reach_the_owner():
+    a = np.zeros(3)
+    _write_through(a)
+    assert a.tolist() == [0.0, 7.0, 0.0]
+
+
+@pytest.mark.parametrize("n", [1, 2, SMALL_N, SMALL_N + 1, 50])
+def test_dot_is_the_inner_product(n):
+    rng = np.random.default_rng(n)
+    a, b = rng.standard_normal(n), rng.standard_normal(n)
+    assert dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-13, abs=1e-300)
+    if n <= SMALL_N:   # the loop path: the sequential sum exactly
+        s = 0.0
+        for i in range(n):
+            s += a[i] * b[i]
+        assert dot(a, b) == s
+
+
+@pytest.mark.parametrize("mode", [0, 1])
+def test_solve_shifted_into_matches_the_allocating_routine(mode):
+    rng = np.random.default_rng(3)
+    n = 6
+    M = rng.standard_normal((n, n))
+    H = M @ M.T - 0.5 * np.eye(n)
+    B = np.eye(n) + 0.1 * np.ones((n, n)) if mode else np.zeros((0, 0))
+    r = rng.standard_normal(n)
+    for lam in (10.0, 1e-3):          # positive definite, then (likely) not
+        ok, h = solve_shifted(H, lam, mode, B, r)
+        A, h2 = np.empty((n, n)), np.empty(n)
+        ok2 = solve_shifted_into(H, lam, mode, B, r, A, h2)
+        assert ok == ok2
+        np.testing.assert_array_equal(h, h2)
+
+
+def _generic_value_grad_hess(prob, x):
+    p, s = prob.data[4][0], prob.data[4][1]
+    u = RB._residual(s, x)
+    jtu = RB._jtv(s, x, u)
+    f, g = PN.value_grad(u, jtu, p)
+    H = PN.exact(u, RB._jacobian(s, x), jtu, p, RB._curvature(s, u))
+    return f, g, H
+
+
+@pytest.mark.parametrize("p", [2.0, 3.0, 4.0, 2.5])
+def test_rosenbrock_closed_form_is_bit_identical_to_the_generic_path(p):
+    prob = rosenbrock() if p == 2.0 else rosenbrock_equations(p)
+    rng = np.random.default_rng(int(10 * p))
+    points = [prob.x0, np.ones(2), np.array([1.0, 1.0 + 1e-9])]
+    points += list(rng.uniform(-3, 3, size=(20, 2)))
+    for x in points:
+        f, g = RB._value_grad(prob.data, x)
+        H = RB._hess(prob.data, x)
+        f0, g0, H0 = _generic_value_grad_hess(prob, x)
+        assert f == f0
+        np.testing.assert_array_equal(g, g0)
+        np.testing.assert_array_equal(H, H0)
+
+
+def test_solver_unchanged_by_chunking_with_borrowed_data():
+    """The callback path enters the kernel once per iteration (borrowing the data
+    anew each time); the trace must equal the single-call run exactly."""
+    prob = rosenbrock()
+    one = minimize_gns(prob, gtol=1e-10)
+    chunked = minimize_gns(prob, gtol=1e-10, callback=lambda r: False)
+    np.testing.assert_array_equal(one.trace.f, chunked.trace.f)
+    np.testing.assert_array_equal(one.trace.trial_gamma, chunked.trace.trial_gamma)
+    np.testing.assert_array_equal(one.x, chunked.x)
