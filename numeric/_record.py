@@ -8,6 +8,9 @@ floats; they are exact below ``2^53``):
 * ``S``, one row per accepted step: ``[gamma, lam, step]``;
 * ``T``, one row per step-size trial: ``[iter, gamma, accepted, f, gnorm, step]``
   (a non-finite ``f`` or ``gnorm`` is recorded as ``nan``).
+
+A kernel returns each record through :func:`fields` (transposed: one row per field),
+which :func:`trace_from_fields` turns into a trace without further copies.
 """
 from __future__ import annotations
 
@@ -82,13 +85,17 @@ def push_trial(T, cnt, k, gamma, acc, f, gn, step):
     return T, cnt + 1
 
 
-def trace_from_rows(P, S, T, X=None) -> Trace:
-    """The :class:`Trace` of the row records (``X``: recorded iterates or ``None``).
+@jit
+def fields(R, used):
+    """The first ``used`` rows of the record ``R``, transposed into a fresh contiguous
+    array with one row per field (what :func:`trace_from_fields` takes)."""
+    return np.ascontiguousarray(R[:used].T)
 
-    Each record is transposed once, so that every trace array is a contiguous row of
-    one fresh array (fifteen column copies cost more than the whole run of a small
-    problem)."""
-    P, S, T = P.T.copy(), S.T.copy(), T.T.copy()
+
+def trace_from_fields(P, S, T, X=None) -> Trace:
+    """The :class:`Trace` of the records in :func:`fields` layout (``X``: recorded
+    iterates or ``None``). Every trace array is a row of one of them (no copies: on a
+    small problem fifteen column copies cost more than the whole run)."""
     counts = P[2:5].astype(np.int64)
     return Trace(
         f=P[0], gnorm=P[1], gamma=S[0], lam=S[1], step=S[2],

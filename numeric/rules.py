@@ -53,6 +53,9 @@ RULE_CODES = {
 RULE_NAMES = {v: k for k, v in RULE_CODES.items()}
 
 
+_NO_PARAMS, _NO_MATRIX = np.zeros(0), np.zeros((0, 0))   # shared, of size 0
+
+
 @dataclass(frozen=True)
 class HessianRule:
     """A Hessian rule with its data, ready for the compiled oracles.
@@ -64,8 +67,8 @@ class HessianRule:
 
     name: str
     code: int
-    rp: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    E0: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    rp: np.ndarray = field(default_factory=lambda: _NO_PARAMS)
+    E0: np.ndarray = field(default_factory=lambda: _NO_MATRIX)
 
     @property
     def data(self):

@@ -72,7 +72,7 @@ from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_rule
 from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
                              ensure_rows, push_iterate, push_step,
-                             push_trial, stop_status, trace_from_rows)
+                             push_trial, stop_status, fields, trace_from_fields)
 from numeric import metric as _metric
 from numeric import oracles as _or
 from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
@@ -86,6 +86,7 @@ STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
 # status codes: numeric._record; RUNNING = chunk budget used
 RUNNING = -1
 _NO_BOUND = np.zeros(0)   # (alphas, Ms) of the steps without a bound (size 0: never written)
+_E1, _E2 = np.zeros(0), np.zeros((0, 0))   # empty arrays for the kernel (size 0)
 
 
 @jit(inline="always")
@@ -109,7 +110,7 @@ def accepts(f_old, f_new, gn_new, lam):
 
 
 @jit
-def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, alphas, Ms,
+def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_code, alphas, Ms,
                   gamma0, gamma_last, gamma_min, max_trials, k_start, k_stop, max_iter,
                   gtol, ftol, f_star, record_x, counts0, t_start,
                   region, n_dirs, n_radii, seed, gamma_hi):
@@ -119,7 +120,8 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     ``gamma_last`` is the last accepted ``gamma`` (``nan`` before the first step);
     ``counts0`` the oracle counts so far (value, grad, hess); ``t_start`` the clock
     origin (``nan`` = now). Returns ``(status, x, f, g, gamma_last, counts, P, S, T, X)``
-    (row records of :mod:`numeric._record`; ``X`` the iterates when ``record_x``);
+    (records of :mod:`numeric._record` in its ``fields`` layout; ``X`` the iterates when
+    ``record_x``);
     ``status == RUNNING`` when ``k_stop < max_iter`` was reached.
     """
     if np.isnan(t_start):
@@ -146,10 +148,12 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
     T = np.empty((4 * cap, 6))
     X = np.empty((cap if record_x else 0, n))
     nt = 0
-    Aw = np.empty((n, n))           # work arrays of the dense solve
-    hw = np.empty(n)
-    xt = np.empty(n)                # trial point (swapped with x on acceptance)
-    e1, e2 = np.zeros(0), np.zeros((0, 0))
+    # work arrays in ``work`` (length n^2 + 2n): the dense solve's factor and solution
+    # and the trial point; two empty arrays
+    work = borrow(work)
+    Aw = work[:n * n].reshape((n, n))
+    hw, xt = work[n * n:n * n + n], work[n * n + n:]
+    e1, e2 = borrow(_E1), borrow(_E2)
 
     k = k_start
     i = 0  # local iterate index
@@ -238,7 +242,8 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
                             took = True
             T, nt = push_trial(T, nt, k, gamma, acc, t_f, t_gn, t_step)
             if took:
-                x, xt = xt, x
+                for j in range(n):
+                    x[j] = xt[j]
                 f = fn
                 g = gnew
                 gn = gnn
@@ -255,8 +260,8 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, x0, f0, g0, step_code, al
         k += 1
 
     counts = np.array([nv, ng, nh], dtype=np.int64)
-    return (status, x, f, g, gamma_last, counts, P[:i].copy(), S[:i - 1].copy(),
-            T[:nt].copy(), X[:i].copy() if record_x else X)
+    return (status, x, f, g, gamma_last, counts, fields(P, i), fields(S, i - 1),
+            fields(T, nt), X[:i].copy() if record_x else X)
 
 
 _MESSAGES = {
@@ -381,7 +386,8 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
     if blas_threads is not None:
         blas_threads = check_count("blas_threads", blas_threads, 1)
 
-    args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L)
+    work = np.empty(n * n + 2 * n)   # the kernel's work arrays (see _solve_kernel)
+    args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L, work)
     tail = (gtol, ftol, f_star, bool(record_x))
     ideal_args = (_REGIONS[opts["region"]], int(opts["n_dirs"]), int(opts["n_radii"]),
                   int(opts["seed"]), float(opts["gamma_hi"]))
@@ -404,12 +410,12 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
             out = run(x, f, g, gl, k, k_stop, counts, t0)
             status, x, f, g, gl, counts = out[:6]
             chunks.append(out[6:])
-            k += out[7].shape[0]
+            k += out[7].shape[1]
             if status != RUNNING:
                 break
             from scipy.optimize import OptimizeResult
             info = OptimizeResult(x=x.copy(), fun=float(f), nit=k, gamma=float(gl),
-                                  gnorm=float(out[6][-1, 1]))
+                                  gnorm=float(out[6][1, -1]))
             if callback(info) is True:
                 stopped_by_callback = True
                 status = MAX_ITER
@@ -433,16 +439,18 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
 
 
 def _concat(chunks, record_x) -> Trace:
-    """Join kernel chunks ``(P, S, T, X)``; every chunk after the first repeats its
-    starting iterate (row 0 of ``P`` and ``X``)."""
+    """Join kernel chunks ``(P, S, T, X)`` (``P, S, T`` in ``numeric._record.fields``
+    layout); every chunk after the first repeats its starting iterate (column 0 of
+    ``P``, row 0 of ``X``)."""
     if len(chunks) == 1:
         P, S, T, X = chunks[0]
     else:
-        P = np.concatenate([c[0] if j == 0 else c[0][1:] for j, c in enumerate(chunks)])
-        S = np.concatenate([c[1] for c in chunks])
-        T = np.concatenate([c[2] for c in chunks])
+        P = np.concatenate([c[0] if j == 0 else c[0][:, 1:] for j, c in enumerate(chunks)],
+                           axis=1)
+        S = np.concatenate([c[1] for c in chunks], axis=1)
+        T = np.concatenate([c[2] for c in chunks], axis=1)
         X = np.concatenate([c[3] if j == 0 else c[3][1:] for j, c in enumerate(chunks)])
-    return trace_from_rows(P, S, T, X if record_x else None)
+    return trace_from_fields(P, S, T, X if record_x else None)
 
 
 _CONTROLLER = []

@@ -40,7 +40,7 @@ from numeric._checks import check_count, check_f_star, check_real, resolve_rule
 from numeric.baselines import kernel as _k
 from numeric.problems.base import Problem, check_point
 from numeric.rules import make_rule
-from numeric._record import trace_from_rows
+from numeric._record import trace_from_fields
 from numeric.trace import STATUSES, Result
 
 _MESSAGES = {
@@ -70,12 +70,12 @@ def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_tr
     x, P, S, T, K, status = _k.run_kernel(method, problem.kind, problem.data, r.code, r.data,
                                           x0, par0, alpha, par_min, max_iter, max_trials,
                                           gtol, ftol, f_star)
-    trace = trace_from_rows(P, S, T)
+    trace = trace_from_fields(P, S, T)
     st = STATUSES[int(status)]
     opts = dict(options, max_iter=max_iter, max_trials=max_trials, gtol=gtol, ftol=ftol,
                 f_star=None if math.isnan(f_star) else f_star)
     opts.pop("par_name")
-    return Result(x=x, fun=float(P[-1, 0]), gnorm=float(P[-1, 1]), nit=int(K), status=st,
+    return Result(x=x, fun=float(P[0, -1]), gnorm=float(P[1, -1]), nit=int(K), status=st,
                   message=_MESSAGES[st], trace=trace, method=name,
                   rule="none" if rule is None else r.name, options=opts)
 

@@ -28,7 +28,7 @@ from numeric import _linalg
 from numeric import oracles as _or
 from numeric._linalg import all_finite
 from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
-                             push_iterate, push_step, push_trial,
+                             fields, push_iterate, push_step, push_trial,
                              stop_status)
 from numeric.baselines.cubic import cubic_step
 
@@ -44,9 +44,10 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
                max_trials, gtol, ftol, f_star):
     """Run a baseline from ``x0``.
 
-    Returns ``(x, P, S, T, K, status)``: ``P[:K+1]`` per-iterate rows
-    ``[f, gnorm, n_value, n_grad, n_hess, time]``, ``S[:K]`` per-step rows
-    ``[gamma, lam, step]``, ``T`` trial rows ``[iter, gamma, accepted, f, gnorm, step]``.
+    Returns ``(x, P, S, T, K, status)`` with the records of :mod:`numeric._record` in
+    its ``fields`` layout (one row per field): ``P`` has ``K + 1`` iterate columns
+    ``[f, gnorm, n_value, n_grad, n_hess, time]``, ``S`` ``K`` step columns
+    ``[gamma, lam, step]``, ``T`` the trial columns ``[iter, gamma, accepted, f, gnorm, step]``.
     ``par0`` is the first value of the method's parameter (``t0``, ``L0``, ``M0``, ``H0``;
     unused by damped Newton), ``par_min`` its floor after a successful step, ``alpha``
     the super-universal exponent.
@@ -198,4 +199,4 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
         gn = np.sqrt(np.dot(g, g))
         k += 1
         P = push_iterate(P, k, f, gn, nv, ng, nh, monotonic() - t0)
-    return x, P[:k + 1], S[:k], T[:cnt], k, status
+    return x, fields(P, k + 1), fields(S, k), fields(T, cnt), k, status
