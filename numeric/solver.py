@@ -63,6 +63,7 @@ a different count may change reductions in the last bits.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -87,6 +88,7 @@ STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
 RUNNING = -1
 _NO_BOUND = np.zeros(0)   # (alphas, Ms) of the steps without a bound (size 0: never written)
 _E1, _E2 = np.zeros(0), np.zeros((0, 0))   # empty arrays for the kernel (size 0)
+_NO_COUNTS = np.zeros(3, dtype=np.int64)   # oracle counts before a run (read only)
 
 
 @jit(inline="always")
@@ -398,7 +400,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
                              counts, t0, *ideal_args)
 
     with _blas_limits(blas_threads, max(n, math.isqrt(problem.data[0].size))):
-        x, f, g, gl, counts = x0, np.nan, np.zeros(n), np.nan, np.zeros(3, dtype=np.int64)
+        x, f, g, gl, counts = x0, np.nan, _E1, np.nan, _NO_COUNTS   # g unread while f is nan
         chunks = []
         k = 0
         stopped_by_callback = False
@@ -406,7 +408,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         while True:
             k_stop = max_iter if callback is None else min(k + 1, max_iter)
             if math.isnan(t0):
-                t0 = monotonic()
+                t0 = time.monotonic()   # CLOCK_MONOTONIC, the kernel's clock
             out = run(x, f, g, gl, k, k_stop, counts, t0)
             status, x, f, g, gl, counts = out[:6]
             chunks.append(out[6:])
