@@ -17,6 +17,7 @@ from numeric._linalg import SMALL_N, dot, solve_shifted, solve_shifted_into
 from numeric.problems import _powernorm as PN
 from numeric.problems.rosenbrock import rosenbrock, rosenbrock_equations
 from numeric.oracles import RB
+from numeric.problems import REGISTRY
 from numeric.solver import minimize_gns
 
 
@@ -108,3 +109,20 @@ def test_solver_unchanged_by_chunking_with_borrowed_data():
     np.testing.assert_array_equal(one.trace.f, chunked.trace.f)
     np.testing.assert_array_equal(one.trace.trial_gamma, chunked.trace.trial_gamma)
     np.testing.assert_array_equal(one.x, chunked.x)
+
+
+def _owns_or_views_owned(a):
+    """True for an array that owns its memory or views one that does (numba hands back
+    fresh arrays with a memory-info object as base); a borrowed view returned to
+    Python would have neither."""
+    return a.flags.owndata or a.base is not None
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_solver_never_returns_a_borrowed_view(name):
+    prob = REGISTRY[name]()
+    for rule in prob.rules:
+        res = minimize_gns(prob, rule=rule, max_iter=3, record_x=True)
+        arrays = [res.x] + [v for v in vars(res.trace).values() if isinstance(v, np.ndarray)]
+        assert all(_owns_or_views_owned(a) for a in arrays), (name, rule)
+        assert np.all(np.isfinite(res.x))
