@@ -5,10 +5,11 @@ Every compiled kernel of the numeric layer is decorated with :func:`jit`.
 ``f(x) - f(x+h) >= ||g(x+h)||^2 / (8 lambda)`` to the last bit that matters, and
 fast-math reassociation would change which side wins near equality.
 ``cache=True`` stores machine code on disk so that a new process does not compile
-again. Small helpers on the solver's hot path are declared ``jit(inline="always")``
-(inlined in numba's IR): a compiled call boundary costs two atomic reference-count
-operations per array argument. :func:`borrow` (below) removes those for arrays that
-outlive a kernel. Kernels take arrays and scalars only (never compiled functions as
+again. A compiled call boundary costs two atomic reference-count operations per
+array argument, so the solver's inner loop calls inlined copies of its helpers
+(:func:`inlined`; a few tiny leaf helpers are declared ``jit(inline="always")``
+outright), and :func:`borrow` (below) removes the counts for arrays that outlive a
+kernel. Kernels take arrays and scalars only (never compiled functions as
 arguments): numba cannot cache a kernel that receives a dispatcher.
 
 Cache freshness: numba stamps a cached kernel with its own source file only, but a
@@ -110,6 +111,14 @@ def borrow(typingctx, arr):
         return view._getvalue()
 
     return arr(arr), codegen
+
+
+def inlined(dispatcher):
+    """A copy of the compiled function ``dispatcher`` that numba inlines into the IR of
+    its callers (no call boundary, hence no reference counts on the arguments). For
+    the solver's inner loop only: every inlined call site is typed and compiled anew,
+    so inlining a function everywhere it is used costs compile time."""
+    return jit(inline="always")(dispatcher.py_func)
 
 
 @jit

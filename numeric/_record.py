@@ -26,7 +26,7 @@ CONTINUE = -2
 assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
 
 
-@jit(inline="always")
+@jit
 def stop_status(gn, gtol, f, f_star, ftol, k, max_iter):
     """The common stopping tests at ``x_k``, in order: ``||g_k||_* <= gtol``,
     ``f_k - f* <= ftol`` (when ``f*`` is finite), ``k >= max_iter``; ``CONTINUE`` if none."""
@@ -49,7 +49,7 @@ def ensure_rows(R, used):
     return R2
 
 
-@jit(inline="always")
+@jit
 def push_iterate(P, i, f, gn, nv, ng, nh, t):
     """Write iterate row ``i`` (grows ``P``); returns ``P``."""
     P = ensure_rows(P, i)
@@ -62,7 +62,7 @@ def push_iterate(P, i, f, gn, nv, ng, nh, t):
     return P
 
 
-@jit(inline="always")
+@jit
 def push_step(S, k, gamma, lam, step):
     """Write step row ``k`` (grows ``S``); returns ``S``."""
     S = ensure_rows(S, k)
@@ -72,7 +72,7 @@ def push_step(S, k, gamma, lam, step):
     return S
 
 
-@jit(inline="always")
+@jit
 def push_trial(T, cnt, k, gamma, acc, f, gn, step):
     """Append trial row ``cnt`` (grows ``T``); returns ``(T, cnt + 1)``."""
     T = ensure_rows(T, cnt)

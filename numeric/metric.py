@@ -54,7 +54,7 @@ def make_metric(B, n: int) -> Metric:
     return Metric(DENSE, B, np.ascontiguousarray(L))
 
 
-@jit(inline="always")
+@jit
 def norm_primal(mode, B, L, h):
     """``||h|| = <Bh, h>^(1/2)``."""
     if mode == IDENTITY:
@@ -62,7 +62,7 @@ def norm_primal(mode, B, L, h):
     return np.sqrt(max(_dot(h, B @ h), 0.0))
 
 
-@jit(inline="always")
+@jit
 def norm_dual(mode, B, L, s):
     """``||s||_* = <s, B^-1 s>^(1/2) = ||L^-1 s||_2``."""
     if mode == IDENTITY:

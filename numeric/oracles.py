@@ -22,7 +22,7 @@ from importlib import import_module
 
 import numpy as np
 
-from numeric._jit import jit
+from numeric._jit import inlined, jit
 from numeric import rules as R
 from numeric.problems import _powernorm as PN
 from numeric.problems._gram import lowrank_dense
@@ -221,5 +221,5 @@ def hess(kind, data, rule, rdata, x, g, gnorm):
 # counts on the arguments), for the solver's inner loop. Only the solver uses them:
 # inlining the twelve-way dispatch at every call site of the gamma estimator and the
 # baselines would cost compile time for no measurable gain there.
-value_grad_inlined = jit(inline="always")(value_grad.py_func)
-hess_inlined = jit(inline="always")(hess.py_func)
+value_grad_inlined = inlined(value_grad)
+hess_inlined = inlined(hess)

@@ -67,13 +67,13 @@ import time
 
 import numpy as np
 
-from numeric._jit import borrow, borrow_all, jit
+from numeric._jit import borrow, borrow_all, inlined, jit
 from numeric._clock import monotonic
 from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_rule
+from numeric import _record
 from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
-                             ensure_rows, push_iterate, push_step,
-                             push_trial, stop_status, fields, trace_from_fields)
+                             ensure_rows, stop_status, fields, trace_from_fields)
 from numeric import metric as _metric
 from numeric import oracles as _or
 from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
@@ -89,6 +89,10 @@ RUNNING = -1
 _NO_BOUND = np.zeros(0)   # (alphas, Ms) of the steps without a bound (size 0: never written)
 _E1, _E2 = np.zeros(0), np.zeros((0, 0))   # empty arrays for the kernel (size 0)
 _NO_COUNTS = np.zeros(3, dtype=np.int64)   # oracle counts before a run (read only)
+# the metric norms and row records of the loop, inlined (numeric._jit.inlined)
+_norm_primal, _norm_dual = inlined(_metric.norm_primal), inlined(_metric.norm_dual)
+push_iterate, push_step = inlined(_record.push_iterate), inlined(_record.push_step)
+push_trial = inlined(_record.push_trial)
 
 
 @jit(inline="always")
@@ -230,13 +234,13 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
             if ok and _linalg.all_finite(h):
                 for j in range(n):
                     xt[j] = x[j] - h[j]
-                stp = _metric.norm_primal(mode, B, L, h)
+                stp = _norm_primal(mode, B, L, h)
                 t_step = stp
                 if _linalg.all_finite(xt):
                     fn, gnew = _or.value_grad_inlined(kind, data, xt)
                     nv += 1
                     ng += 1
-                    gnn = _metric.norm_dual(mode, B, L, gnew)
+                    gnn = _norm_dual(mode, B, L, gnew)
                     if np.isfinite(fn) and np.isfinite(gnn):
                         t_f, t_gn = fn, gnn
                         acc = accepts(f, fn, gnn, lam)
