@@ -551,19 +551,19 @@ def gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_rad
     any ``gamma <= gamma_hi`` (the estimate is then ``>= gamma_hi``); ``nan`` when
     ``f``, its gradient or ``H`` is not finite at ``x``. Deterministic given ``seed``.
     """
-    return gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs,
-                              n_radii, seed, gamma_hi, np.bool_(True))
+    # np.int64 / np.bool_ keep the arguments non-literal: one compiled _search serves
+    # this kernel and the Python wrapper estimate_gamma (which calls _search directly:
+    # a compiled wrapper in between would link and optimize all of _search once more)
+    best, _, gnorm, _ = _search(kind, data, rule, rdata, mode, B, L, x, region,
+                                np.int64(MODE_GAMMA), gamma_hi, n_dirs, n_radii, seed,
+                                np.bool_(True))
+    return _estimate(best, gnorm, gamma_hi)
 
 
 @jit
-def gamma_estimate_opt(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_radii,
-                       seed, gamma_hi, refine):
-    """:func:`gamma_estimate` with refinement switchable (``refine = False``: the plain
-    minimum over the grid sample set, used to test nesting)."""
-    # np.int64 / np.bool_ keep the arguments non-literal: one compiled _search serves all
-    best, _, gnorm, _ = _search(kind, data, rule, rdata, mode, B, L, x, region,
-                             np.int64(MODE_GAMMA), gamma_hi, n_dirs, n_radii, seed,
-                             np.bool_(refine))
+def _estimate(best, gnorm, gamma_hi):
+    """The estimate from the minimum ``best`` of the search: ``nan`` when the oracles
+    were not finite (``gnorm`` is ``nan``), ``inf`` above ``gamma_hi``."""
     if np.isnan(gnorm):
         return np.nan
     if best > gamma_hi:
@@ -586,6 +586,14 @@ def violation_report(kind, data, rule, rdata, mode, B, L, x, radius, region, n_d
     best, h, gnorm, eps0 = _search(kind, data, rule, rdata, mode, B, L, x, region,
                                    np.int64(MODE_VIOLATION), radius, n_dirs, n_radii, seed,
                                    np.bool_(True))
+    return _violation_of(kind, data, rule, rdata, mode, B, L, x, radius, best, h, gnorm, eps0)
+
+
+@jit
+def _violation_of(kind, data, rule, rdata, mode, B, L, x, radius, best, h, gnorm, eps0):
+    """:func:`violation_report` from the search's result ``(best, h, gnorm, eps0)``
+    (separate so that the Python wrapper can call ``_search`` itself: a compiled
+    caller of ``_search`` links and optimizes all of it once more)."""
     if np.isnan(gnorm):
         return np.nan, h, np.nan, np.nan, np.nan
     _, g = _or.value_grad(kind, data, x)
@@ -679,9 +687,10 @@ def estimate_gamma(problem, x, rule="exact", B=None, region="ball",
     gamma_hi = check_positive("gamma_hi", gamma_hi)
     x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, rule, B, region, n_dirs,
                                                      n_radii, seed)
-    return float(gamma_estimate_opt(problem.kind, problem.data, r.code, r.data, met.mode,
-                                    met.B, met.L, x, reg, n_dirs, n_radii, seed, gamma_hi,
-                                    bool(refine)))
+    best, _, gnorm, _ = _search(problem.kind, problem.data, r.code, r.data, met.mode, met.B,
+                                met.L, x, reg, MODE_GAMMA, gamma_hi, n_dirs, n_radii, seed,
+                                bool(refine))
+    return float(_estimate(best, gnorm, gamma_hi))
 
 
 def find_violation(problem, x, radius, rule="exact", B=None, region="ball",
@@ -695,9 +704,10 @@ def find_violation(problem, x, radius, rule="exact", B=None, region="ball",
     radius = check_positive("radius", radius)
     x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, rule, B, region, n_dirs,
                                                      n_radii, seed)
-    ratio, h, gnorm, rn, tau = violation_report(problem.kind, problem.data, r.code, r.data,
-                                                met.mode, met.B, met.L, x, radius, reg,
-                                                n_dirs, n_radii, seed)
+    args = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L, x)
+    best, h, gnorm, eps0 = _search(*args, reg, MODE_VIOLATION, radius, n_dirs, n_radii, seed,
+                                   True)
+    ratio, h, gnorm, rn, tau = _violation_of(*args, radius, best, h, gnorm, eps0)
     step = float(np.sqrt(h @ (h if met.mode == 0 else met.B @ h)))
     return Violation(ratio=float(ratio), h=np.asarray(h), step=float(step),
                      residual=float(rn), noise=float(tau), bound=float(gnorm * step / radius),
