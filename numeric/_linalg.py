@@ -112,9 +112,7 @@ def cholesky_inplace(A):
 @jit
 def lower_solve(Lf, b):
     """Forward substitution ``L y = b``, ``L`` the lower triangle of ``Lf``."""
-    y = np.empty(b.shape[0])
-    _lower_solve_into(Lf, b, y)
-    return y
+    return _lower_solve_into(Lf, b, np.empty(b.shape[0]))
 
 
 @jit(inline="always")
@@ -130,14 +128,13 @@ def _lower_solve_into(Lf, b, y):
 @jit
 def cho_solve(Lf, b):
     """Solve ``L L^T x = b`` where ``L`` is the lower triangle of ``Lf``."""
-    y = np.empty(b.shape[0])
-    cho_solve_into(Lf, b, y)
-    return y
+    return cho_solve_into(Lf, b, np.empty(b.shape[0]))
 
 
 @jit(inline="always")
 def cho_solve_into(Lf, b, y):
-    """:func:`cho_solve` writing the solution into ``y`` (``y`` may not alias ``b``)."""
+    """:func:`cho_solve` writing the solution into ``y`` (``y`` may not alias ``b``);
+    returns ``y``."""
     _lower_solve_into(Lf, b, y)
     # back substitution L^T x = y, column-oriented so that rows of L are read
     for i in range(b.shape[0] - 1, -1, -1):
@@ -145,6 +142,7 @@ def cho_solve_into(Lf, b, y):
         y[i] = xi
         for j in range(i):
             y[j] -= Lf[i, j] * xi
+    return y
 
 
 @jit

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
+from numeric._linalg import SMALL_N   # below it: loops, not BLAS
 
 
 @jit
@@ -25,10 +26,6 @@ def symmetrize(H):
             H[i, j] = s
             H[j, i] = s
     return H
-
-
-# below this order the product is formed by loops (a BLAS call costs more than the work)
-SMALL_N = 8
 
 
 @jit

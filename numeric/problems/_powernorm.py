@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems._gram import SMALL_N, lowrank_dense
+from numeric._linalg import SMALL_N, dot
+from numeric.problems._gram import lowrank_dense
 
 
 @jit
@@ -32,13 +33,7 @@ def _norm_and_power(u, p):
     integer exponents ``p - 2 in {0, 1, 2}`` (``t^0 = 1``, ``t^1 = t``, ``t^2 = t t``),
     which is exact and saves the call on the small problems where it would dominate;
     short vectors are summed by a loop (a BLAS call costs more than the work)."""
-    m = u.shape[0]
-    if m <= 16:
-        s = 0.0
-        for i in range(m):
-            s += u[i] * u[i]
-    else:
-        s = np.dot(u, u)
+    s = dot(u, u)
     nu, a = norm_power(s, p)
     return s, nu, a
 

@@ -48,14 +48,6 @@ def _jtv(s, x, v):
 
 
 @jit
-def _curvature(s, u):
-    """``sum_i u_i hess u_i`` (the generic path's term; :func:`_hess` inlines it)."""
-    S = np.zeros((2, 2))
-    S[0, 0] = -20.0 * s * u[0]
-    return S
-
-
-@jit
 def _value_grad(data, x):
     """``(f, grad f)`` in closed form (no intermediate arrays: on a problem this small
     the calls and allocations of the generic residual path cost more than the work);
@@ -85,7 +77,8 @@ def _parts(data, x):
 @jit
 def _hess(data, x):
     """Exact Hessian in closed form, the same floating-point operations as ``PN.exact``
-    on :func:`_parts` and :func:`_curvature` (``a J^T J + c v v^T + a S`` entrywise)."""
+    on :func:`_parts` and ``S = sum_i u_i hess u_i = -20 s u_1 e_1 e_1^T``
+    (``a J^T J + c v v^T + a S`` entrywise)."""
     p, s = data[4][0], data[4][1]
     u0 = s * 10.0 * (x[1] - x[0] * x[0])
     u1 = s * (1.0 - x[0])
