@@ -21,9 +21,25 @@ from numeric.trace import STATUSES, Trace
 
 # status codes of the compiled kernels = indices into numeric.trace.STATUSES
 (CONVERGED_GNORM, CONVERGED_FGAP, MAX_ITER, SEARCH_EXHAUSTED, NON_FINITE,
- STEP_FAILED) = range(6)
+ STEP_FAILED, STALLED) = range(7)
 CONTINUE = -2
 assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
+assert STATUSES[STALLED] == "stalled" and len(STATUSES) == 7
+
+#: The ``stall_rule`` (docs/theory.md, section 1): a rejected trial whose predicted
+#: decrease ``||g||_* ||x_trial - x||`` (an upper bound on the first-order decrease
+#: ``|<g, x_trial - x>|``) is at most ``STALL_RESOLUTION |f|`` cannot be rescued by a
+#: shorter step: every later trial of the search is shorter, so its true decrease is
+#: below about two units in the last place of ``f``, which no computed difference of
+#: values can resolve. ``4 u`` with ``u = 2^-53`` the unit roundoff.
+STALL_RESOLUTION = 4.0 * 2.0 ** -53
+
+
+@jit(inline="always")
+def below_resolution(gnorm, step, f):
+    """The ``stall_rule`` test: ``gnorm * step <= STALL_RESOLUTION * |f|`` (false when
+    any argument is NaN)."""
+    return gnorm * step <= STALL_RESOLUTION * abs(f)
 
 
 @jit

@@ -8,6 +8,8 @@ written for reading rather than speed:
     h      = -(H + lambda B)^-1 g                       (Cholesky; failure = rejection)
     accept iff accepts(f(x), f(x+h), ||g(x+h)||_*, lambda):
            f(x) - f(x+h) >= ||g(x+h)||_*^2 / (8 lambda)  (no tolerance)
+    stop (status "stalled") on a rejected trial with ||g||_* ||h|| <= STALL_RESOLUTION |f(x)|
+           (stall_rule), or on a theory step that leaves x unchanged
 
 The pieces are methods of :class:`GNSReference` so that a subclass can change one of
 them (the checker's tests build deliberately wrong methods this way, e.g. an
@@ -24,6 +26,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from numeric import oracles
+from numeric._record import STALL_RESOLUTION
 from numeric.metric import make_metric
 from numeric.problems.base import Problem
 from numeric.rules import HessianRule, make_rule
@@ -173,6 +176,13 @@ class GNSReference:
                     status = "step_failed" if h is None else "non_finite"
                 for name, v in row.items():
                     tr[name].append(v)
+                if took and self.step != "adaptive" and np.array_equal(xn, x):
+                    took, status = False, "stalled"
+                    break
+                if (not took and self.step == "adaptive" and math.isfinite(row["trial_f"])
+                        and gn * row["trial_step"] <= STALL_RESOLUTION * abs(f)):
+                    status = "stalled"
+                    break
                 if took:
                     st["gamma"].append(gamma)
                     st["lam"].append(lam)

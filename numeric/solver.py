@@ -19,7 +19,10 @@ Step-size rules (``step``):
   holds; otherwise ``gamma`` is halved. A failed factorization (``H + lambda B``
   not positive definite), a non-finite trial value or gradient, or a non-finite
   trial point is a rejection. After ``max_trials`` rejections in one iteration the
-  run stops with status ``search_exhausted`` (never a silent acceptance).
+  run stops with status ``search_exhausted`` (never a silent acceptance). A
+  rejected trial whose predicted decrease ``||g_k||_* ||h||`` is below the rounding
+  of ``f`` (``stall_rule``, :data:`numeric._record.STALL_RESOLUTION`) stops the run
+  with status ``stalled``: halving ``gamma`` only shortens the step further.
 * ``"theory"`` (code 1): ``gamma_k = pi(||g_k||_*)`` with
   ``pi(t) = (sum_i M_i t^-alpha_i)^-1`` (``inf`` when every ``M_i`` is 0, i.e. the
   Newton step ``lambda = 0``). No search: the step is taken whenever it is finite,
@@ -28,9 +31,10 @@ Step-size rules (``step``):
 * ``"ideal"`` (code 2): ``gamma_k = gamma_estimate(x_k)`` from :mod:`numeric.gamma`
   (an upper estimate of ``gamma(x_k)``), step taken whenever finite.
 
-For theory and ideal steps a failed factorization gives status ``step_failed`` and a
-non-finite trial value ``non_finite``; the iterate is never updated in those cases,
-so the solver never returns a non-finite point.
+For theory and ideal steps a failed factorization gives status ``step_failed``, a
+non-finite trial value ``non_finite``, and a step that leaves ``x`` unchanged in
+floating point ``stalled`` (the same step would be repeated forever); the iterate is
+never updated in those cases, so the solver never returns a non-finite point.
 
 Linear algebra: dense ``H`` by LAPACK Cholesky (:mod:`numeric._linalg`); for rules
 with a diagonal-plus-low-rank form ``H = diag(d) + U^T diag(w) U``
@@ -72,8 +76,9 @@ from numeric._clock import monotonic
 from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_rule
 from numeric import _record
-from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STEP_FAILED,
-                             ensure_rows, stop_status, fields, trace_from_fields)
+from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STALLED,
+                             STEP_FAILED, below_resolution, ensure_rows, stop_status, fields,
+                             trace_from_fields)
 from numeric import metric as _metric
 from numeric import oracles as _or
 from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
@@ -113,6 +118,15 @@ def accepts(f_old, f_new, gn_new, lam):
     """The ``acceptance`` test ``f_old - f_new >= gn_new^2 / (8 lam)``, exactly as
     written (no tolerance); false when any side is NaN."""
     return f_old - f_new >= gn_new * gn_new / (8.0 * lam)
+
+
+@jit(inline="always")
+def _same_point(a, b):
+    """Whether ``a`` and ``b`` are equal entry by entry."""
+    for j in range(a.shape[0]):
+        if a[j] != b[j]:
+            return False
+    return True
 
 
 @jit
@@ -247,6 +261,11 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
                         if acc or step_code != ADAPTIVE:
                             took = True
             T, nt = push_trial(T, nt, k, gamma, acc, t_f, t_gn, t_step)
+            if took and step_code != ADAPTIVE and _same_point(xt, x):
+                # a theory or ideal step that no longer moves x would repeat forever
+                took = False
+                fail_code = STALLED
+                break
             if took:
                 for j in range(n):
                     x[j] = xt[j]
@@ -257,6 +276,9 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
                 gamma_last = gamma
                 break
             if step_code == ADAPTIVE:
+                if np.isfinite(t_f) and below_resolution(gn, stp, f):
+                    fail_code = STALLED    # stall_rule: shorter trials cannot help
+                    break
                 gamma = 0.5 * gamma
             else:
                 fail_code = NON_FINITE if ok else STEP_FAILED
@@ -278,6 +300,8 @@ _MESSAGES = {
     "non_finite": "The oracle returned a non-finite value.",
     "step_failed": "The step could not be computed (H + lambda B is not positive definite "
                    "or gamma is not a positive number).",
+    "stalled": "No progress is representable: the next trial's predicted decrease of f is "
+               "below the rounding of f (or the step no longer moves x).",
 }
 _REGIONS = {"ball": 0, "ball_O": 1}
 # the estimator's own sample-set defaults; the region is the method's: gamma(x) is

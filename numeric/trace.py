@@ -31,6 +31,7 @@ STATUSES = (
     "search_exhausted",    # step-size search hit its trial cap without acceptance
     "non_finite",          # the oracle returned a non-finite value at an accepted point or at x0
     "step_failed",         # no step could be computed (e.g. theory/ideal step not acceptable)
+    "stalled",             # no decrease of f is representable any more (stall_rule)
 )
 
 PER_ITERATE = ("f", "gnorm", "n_value", "n_grad", "n_hess", "time")
@@ -79,6 +80,11 @@ class Result:
 
     ``status`` is one of :data:`STATUSES`; ``success`` is true for the two
     ``converged_*`` statuses and for ``max_iter`` (budget used, nothing wrong).
+    ``stalled`` (the method can no longer make progress in floating point: its
+    next trial predicts a decrease of ``f`` below the rounding of ``f``; the
+    ``stall_rule`` of docs/theory.md) is not a success: the run converged to the
+    precision of ``f``, which says nothing about ``gtol`` unless the gradient test
+    fired, and then the status is ``converged_gnorm``.
     """
 
     x: np.ndarray

@@ -1,35 +1,24 @@
 """Baseline methods for the rate tables, compiled, with the trace layout of
-:mod:`numeric.trace` (identity metric).
+:mod:`numeric.trace` (identity metric). One module per method states its step
+(and is the step's compiled code); :mod:`numeric.baselines.kernel` is the loop they
+share.
 
-* :func:`gradient_method` — gradient steps ``x - t g`` with Armijo backtracking
-  (``f(x - t g) <= f(x) - (t/2) ||g||^2``, the sufficient-decrease test of an
-  ``L = 1/t`` smooth function); first trial ``2 t_{k-1}``, halving on rejection.
-  Monotone.
-* :func:`fast_gradient_method` — Nesterov's accelerated gradient method with
-  backtracking on the Lipschitz estimate ``L`` (similar-triangles form):
-  ``a = (1 + sqrt(1 + 4 L A)) / (2L)`` (so ``L a^2 = A + a``),
-  ``y = (A x + a v)/(A + a)``, ``x+ = y - g(y)/L``, accepted when
-  ``f(x+) <= f(y) - ||g(y)||^2/(2L)``; then ``v <- v - a g(y)``, ``A <- A + a``, next
-  trial ``L/2``; rejection doubles ``L``. For convex ``f``:
-  ``f(x_k) - f* <= ||x_0 - x*||^2 / (2 A_k)``. Not monotone.
-* :func:`cubic_newton` — cubic-regularized Newton (Nesterov-Polyak) with adaptive ``M``:
-  the cubic model is minimized exactly (:mod:`numeric.baselines.cubic`, indefinite
-  ``H`` included); accepted when ``f(x+h) <= f(x) + m(h)`` (the model value);
-  rejection doubles ``M``, acceptance halves it for the next iteration. Monotone.
-* :func:`super_universal_newton` — regularized Newton
-  ``h = -(H + lambda I)^-1 g``, ``lambda = H_k ||g||^alpha`` (Doikov, Mishchenko,
-  Nesterov 2024), default ``alpha = 2/3``; ``H_k`` doubles until
-  ``f(x) - f(x+h) >= ||g(x+h)||^2 / (4 lambda)`` (our acceptance test: it guarantees
-  monotone decrease; a failed factorization is a rejection), next trial ``H_k/2``.
-* :func:`damped_newton` — Newton direction ``d = -H^-1 g`` when the Cholesky
-  factorization of ``H`` succeeds and ``d`` is a descent direction; otherwise
-  ``d = -(H + tau I)^-1 g`` with ``tau = 1e-8 max(1, max_i |H_ii|) 10^i``,
-  ``i = 0, 1, ...`` (at most 60 increases, then status ``step_failed``); step length
-  ``t = 1, 1/2, ...`` until Armijo ``f(x + t d) <= f(x) + 1e-4 t <g, d>``. Monotone.
+* :func:`gradient_method` (:mod:`~numeric.baselines.gradient`): gradient steps with
+  Armijo backtracking. Monotone.
+* :func:`fast_gradient_method` (:mod:`~numeric.baselines.fast_gradient`): Nesterov's
+  accelerated gradient method with backtracking on ``L``. Not monotone.
+* :func:`cubic_newton` (:mod:`~numeric.baselines.cubic_newton`): cubic-regularized
+  Newton with adaptive ``M`` and the exact cubic subproblem. Monotone.
+* :func:`super_universal_newton` (:mod:`~numeric.baselines.super_universal`):
+  regularized Newton with ``lambda = H_k ||g||^alpha``. Monotone.
+* :func:`damped_newton` (:mod:`~numeric.baselines.damped_newton`): Newton direction
+  (regularized when needed) with Armijo backtracking. Monotone.
 
 Common stopping: ``||g|| <= gtol``, ``f - f* <= ftol`` (when ``f*`` is known),
 ``max_iter`` accepted steps, ``max_trials`` rejected trials in one iteration
-(``search_exhausted``). ``BASELINES`` maps a name to its function.
+(``search_exhausted``), and the stall rule (``stalled``: a rejected trial whose
+predicted decrease is below the rounding of ``f``; :mod:`numeric.baselines._trial`).
+``BASELINES`` maps a name to its function.
 """
 from __future__ import annotations
 
@@ -50,6 +39,8 @@ _MESSAGES = {
     "search_exhausted": "step-size search hit max_trials without acceptance",
     "non_finite": "an oracle returned a non-finite value at x0 or at H(x_k)",
     "step_failed": "no descent direction could be formed",
+    "stalled": "no progress representable: a rejected trial predicted a decrease of f "
+               "below the rounding of f",
 }
 
 
@@ -83,21 +74,21 @@ def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_tr
 def gradient_method(problem, x0=None, *, t0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,
                     ftol=0.0, f_star=None) -> Result:
     """Gradient method with Armijo backtracking (``gamma`` = step size ``t``, ``lam = 1/t``)."""
-    return _run(_k.GRADIENT, "gradient", problem, x0, None, t0, 0.0, 0.0, max_iter, max_trials,
+    return _run(_k.STEPS["gradient"], "gradient", problem, x0, None, t0, 0.0, 0.0, max_iter, max_trials,
                 gtol, ftol, f_star, dict(par_name="t0", t0=t0))
 
 
 def fast_gradient_method(problem, x0=None, *, L0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,
                          ftol=0.0, f_star=None) -> Result:
     """Nesterov's fast gradient method with backtracking (``gamma = 1/L``, ``lam = L``)."""
-    return _run(_k.FAST_GRADIENT, "fast_gradient", problem, x0, None, L0, 0.0, 0.0, max_iter,
+    return _run(_k.STEPS["fast_gradient"], "fast_gradient", problem, x0, None, L0, 0.0, 0.0, max_iter,
                 max_trials, gtol, ftol, f_star, dict(par_name="L0", L0=L0))
 
 
 def cubic_newton(problem, x0=None, *, rule="exact", M0=1.0, M_min=1e-12, max_iter=1000,
                  max_trials=60, gtol=1e-8, ftol=0.0, f_star=None) -> Result:
     """Adaptive cubic-regularized Newton (``gamma = M``, ``lam = M ||h|| / 2``)."""
-    return _run(_k.CUBIC_NEWTON, "cubic_newton", problem, x0, rule, M0, 0.0, M_min, max_iter,
+    return _run(_k.STEPS["cubic_newton"], "cubic_newton", problem, x0, rule, M0, 0.0, M_min, max_iter,
                 max_trials, gtol, ftol, f_star, dict(par_name="M0", M0=M0, M_min=M_min))
 
 
@@ -108,7 +99,7 @@ def super_universal_newton(problem, x0=None, *, rule="exact", H0=1.0, alpha=2.0 
     a = check_real("alpha", alpha)
     if a > 1.0:
         raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
-    return _run(_k.SUPER_UNIVERSAL, "super_universal", problem, x0, rule, H0, a, H_min,
+    return _run(_k.STEPS["super_universal"], "super_universal", problem, x0, rule, H0, a, H_min,
                 max_iter, max_trials, gtol, ftol, f_star,
                 dict(par_name="H0", H0=H0, alpha=a, H_min=H_min))
 
@@ -117,7 +108,7 @@ def damped_newton(problem, x0=None, *, rule="exact", max_iter=1000, max_trials=6
                   ftol=0.0, f_star=None) -> Result:
     """Damped Newton with Armijo backtracking (``gamma`` = step length, ``lam`` = added
     regularization)."""
-    return _run(_k.DAMPED_NEWTON, "damped_newton", problem, x0, rule, 1.0, 0.0, 0.0, max_iter,
+    return _run(_k.STEPS["damped_newton"], "damped_newton", problem, x0, rule, 1.0, 0.0, 0.0, max_iter,
                 max_trials, gtol, ftol, f_star, dict(par_name="t0"))
 
 

@@ -23,6 +23,26 @@ def quad():
 
 
 @pytest.fixture(scope="module")
+def quad0(quad):
+    """The same Hessian with ``b = 0`` (``x* = 0``, ``f* = 0``): ``f`` is computed to full
+    relative accuracy near ``x*``, so ``||g|| = 1e-9`` lies far above the precision floor
+    of the acceptance test (for ``quad`` it does not: tests/numeric/test_stall.py)."""
+    return quadratic(Q=quad.data[0], b=np.zeros(quad.n))
+
+
+def assert_converged(problem, res, gtol):
+    """What either stopping test guarantees on a quadratic with ``f* = 0``:
+    ``||g|| <= gtol`` (or ``f <= f*``), ``||x - x*|| <= ||g|| / lambda_min`` (metric
+    ``I``)."""
+    assert res.success
+    Q = problem.data[0]
+    g = Q @ res.x - problem.data[1]
+    assert np.linalg.norm(g) <= gtol * (1 + 1e-12) or res.fun <= problem.f_star
+    lam_min = np.linalg.eigvalsh(Q)[0]
+    assert np.linalg.norm(res.x - problem.x_star) <= np.linalg.norm(g) / lam_min * (1 + 1e-9)
+
+
+@pytest.fixture(scope="module")
 def indefinite(quad):
     """Convex quadratic ``f`` but an indefinite ``H = Q + 40 E0`` (``E0`` has eigenvalue
     -1 somewhere unless the seed is unlucky; asserted below): small ``lambda`` makes the
@@ -92,15 +112,13 @@ def check_trace(problem, res, *, B=None, adaptive=True, gamma0=1.0, gamma_min=0.
     assert np.all(np.diff(tr.time) >= 0)
 
 
-def test_adaptive_on_quadratic_converges_and_trace_is_consistent(quad):
-    res = minimize_gns(quad, record_x=True, gtol=1e-9)
-    assert res.status == "converged_gnorm" and res.success
-    assert res.gnorm <= 1e-9
-    check_trace(quad, res)
+def test_adaptive_on_quadratic_converges_and_trace_is_consistent(quad0):
+    res = minimize_gns(quad0, record_x=True, gtol=1e-9)
+    assert_converged(quad0, res, 1e-9)
+    check_trace(quad0, res)
     # PSD H: step bound ||h_k|| <= gamma_k (C3), exact inequality up to rounding of
     # the norm computation
     assert np.all(res.trace.step <= res.trace.gamma * (1 + 1e-12))
-    np.testing.assert_allclose(res.x, quad.x_star, atol=1e-8)
 
 
 def test_gamma0_and_gamma_min_drive_the_first_trials(quad):
@@ -186,22 +204,24 @@ def test_determinism_bit_identical(quad, indefinite):
         np.testing.assert_array_equal(getattr(runs[0].trace, name), getattr(runs[1].trace, name))
 
 
-def test_dense_identity_metric_matches_fast_path(quad):
-    a = minimize_gns(quad, record_x=True)
-    b = minimize_gns(quad, record_x=True, B=np.eye(quad.n))
+def test_dense_identity_metric_matches_fast_path(quad0):
+    # quad0: no acceptance decision near the precision floor, where rounding decides
+    a = minimize_gns(quad0, record_x=True)
+    b = minimize_gns(quad0, record_x=True, B=np.eye(quad0.n))
     assert a.options["metric"] == "identity" and b.options["metric"] == "dense"
     np.testing.assert_array_equal(a.trace.trial_accepted, b.trace.trial_accepted)
     # same arithmetic up to the order of operations in the norms and the factorization
     np.testing.assert_allclose(a.trace.x, b.trace.x, rtol=1e-10, atol=1e-12)
 
 
-def test_dense_metric_trace(quad):
+def test_dense_metric_trace(quad0):
     rng = np.random.default_rng(5)
-    M = rng.standard_normal((quad.n, quad.n))
-    Bm = M @ M.T + quad.n * np.eye(quad.n)
-    res = minimize_gns(quad, B=Bm, record_x=True, gtol=1e-9)
-    assert res.status == "converged_gnorm"
-    check_trace(quad, res, B=Bm)
+    M = rng.standard_normal((quad0.n, quad0.n))
+    Bm = M @ M.T + quad0.n * np.eye(quad0.n)
+    res = minimize_gns(quad0, B=Bm, record_x=True, gtol=1e-9)
+    # ||g||_* <= 1e-9 in the metric B: ||g||_2 <= sqrt(lambda_max(B)) 1e-9
+    assert_converged(quad0, res, 1e-9 * np.sqrt(np.linalg.eigvalsh(Bm)[-1]))
+    check_trace(quad0, res, B=Bm)
     assert np.all(res.trace.step <= res.trace.gamma * (1 + 1e-12))
 
 
