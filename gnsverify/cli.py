@@ -11,8 +11,9 @@ Cases, classes and problems are catalog names or ``module:object`` /
 ``path/to/file.py:object`` references (see :mod:`gnsverify.extend`).
 
 Exit codes: 0 success (no claim failed), 1 a claim FAILed, 2 usage or input error
-(one sentence naming the bad input on stderr), 130 interrupted (Ctrl-C), 143
-terminated (SIGTERM). Every command runs with one BLAS thread
+(one sentence naming the bad input or path on stderr), 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM), 70 an internal error (a bug; ``GNSVERIFY_DEBUG=1`` shows the
+traceback). Every command runs with one BLAS thread
 (:mod:`gnsverify.threads`). Result folders are
 written atomically (complete or absent). Progress goes to stderr when it is a
 terminal (never with ``--quiet``); tables and the list of written files go to
@@ -24,22 +25,26 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 from gnsverify import report as rep
 from gnsverify.extend import ExtensionError, parse_params, resolve_case, resolve_cases, resolve_class, \
     resolve_problem
-from gnsverify.outdir import OutputError, atomic_dir, atomic_file, check_target_dir, check_target_file
+from gnsverify.outdir import (OutputError, atomic_dir, atomic_file, check_target_dir, check_target_file,
+                              will_replace)
 from gnsverify.progress import Progress
 from gnsverify.threads import single_threaded_blas
 from gnsverify.verdict import FAIL
 
 PROG = "gnsverify"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_INTERNAL = 70     # EX_SOFTWARE: an unexpected error inside gnsverify (a bug)
 STEPS = ("adaptive", "theory", "ideal")
 
 
@@ -126,8 +131,9 @@ def say(msg: str = "") -> None:
     print(msg, flush=True)
 
 
-def said_files(out: Path, files) -> None:
-    """Tell where the results went (figures counted per folder, not listed)."""
+def said_files(out: Path, files, replaced: bool = False) -> None:
+    """Tell where the results went (figures counted per folder, not listed), and
+    whether they replaced an earlier gnsverify output folder."""
     files = [str(f) for f in files]
     figs = [f for f in files if f.startswith("figures/")]
     rest = [f for f in files if not f.startswith("figures/")]
@@ -135,7 +141,16 @@ def said_files(out: Path, files) -> None:
         rest.append(f"figures/ ({len(figs)} PNG)")
     else:
         rest += figs
-    say(f"wrote {out}/: " + ", ".join(rest))
+    verb = "replaced the earlier gnsverify output in" if replaced else "wrote"
+    say(f"{verb} {out}/: " + ", ".join(rest))
+
+
+def output_folder(path, command: str):
+    """``(folder, replaces, context)``: the checked output folder, whether it replaces an
+    earlier gnsverify output, and the atomic context that writes it
+    (:mod:`gnsverify.outdir`: user files are never replaced)."""
+    out = check_target_dir(path)
+    return out, will_replace(out), atomic_dir(out, command=command)
 
 
 def _case_on_the_fly(problem_ref: str, class_ref: str, params: dict, *, rule: str | None, name: str | None):
@@ -176,14 +191,14 @@ def cmd_verify(args) -> int:
     from gnsverify.verify import campaign
     eps = parse_eps(args.eps)
     budget = check_budget(args.budget)
-    out = check_target_dir(args.out)
+    out, replaces, writer = output_folder(args.out, "verify")
     cases = cases_from_args(args)
     with_phase = args.phase if args.phase is not None else cases is None
     t0 = time.perf_counter()
     kwargs: dict[str, Any] = dict(eps=eps, seed=args.seed)
     if budget is not None:
         kwargs["budget"] = budget
-    with _progress(args) as progress, atomic_dir(out) as tmp:
+    with _progress(args) as progress, writer as tmp:
         reports = campaign(cases, progress=progress, **kwargs)
         phase = None
         if with_phase:
@@ -196,6 +211,9 @@ def cmd_verify(args) -> int:
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
                                      progress=progress)
     say(rep.summary_table(reports))
+    for r in reports:
+        for w in r.warnings:
+            print(f"{PROG}: warning: {w}.", file=sys.stderr)
     c = summary["counts"]
     say("")
     say(f"overall: {summary['overall']} ({c['PASS']} PASS, {c['FAIL']} FAIL, {c['INCONCLUSIVE']} "
@@ -203,7 +221,7 @@ def cmd_verify(args) -> int:
     for r in rep.records(reports):
         if r["verdict"] == FAIL:
             say(f"FAIL {r['case']} / {r['claim']}: {r['detail']}")
-    said_files(out, summary["files"])
+    said_files(out, summary["files"], replaces)
     say(f"report: {out / 'REPORT.md'}")
     return EXIT_FAIL if summary["overall"] == FAIL else EXIT_OK
 
@@ -259,17 +277,13 @@ def _render_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:
     return rep.text_table(columns, body) + "\n"
 
 
-def _write_listing(path: Path, text: str, rows: list[dict]) -> list[Path]:
-    """Write ``text`` to ``path`` and the rows as JSON beside it (both atomically)."""
-    written = [path]
+def _write_listing(path: Path, text: str) -> str:
+    """Write ``text`` to ``path`` (atomically for a regular file, in place for a device or
+    FIFO); returns what to tell the user."""
+    replaces = will_replace(path)
     with atomic_file(path) as fh:
         fh.write(text)
-    if path.suffix.lower() != ".json":
-        side = path.with_suffix(".json")
-        with atomic_file(side) as fh:
-            fh.write(rep.dumps(rows) + "\n")
-        written.append(side)
-    return written
+    return f"replaced {path} (it existed)" if replaces else f"wrote {path}"
 
 
 def selected_classes(args) -> list | None:
@@ -281,11 +295,11 @@ def selected_classes(args) -> list | None:
     return None
 
 
-def _emit_listing(out: Path | None, text: str, rows: list[dict]) -> None:
-    """Print ``text``, or write it to ``out`` (rows as JSON beside it) and say where."""
+def _emit_listing(out: Path | None, text: str) -> None:
+    """Print ``text``, or write it to ``out`` and say so (the rows as JSON are
+    ``--format json``; no file the user did not name is written)."""
     if out:
-        files = _write_listing(out, text, rows)
-        say("wrote " + ", ".join(str(f) for f in files))
+        say(_write_listing(out, text))
     else:
         sys.stdout.write(text)
 
@@ -296,11 +310,11 @@ def cmd_classes(args) -> int:
     rows = class_rows(classes)
     cols = ["name", "title", "params", "hessian", "convex_required", "region", "bound",
             "rate_nonconvex", "rate_convex"]
-    _emit_listing(out, _render_rows(rows, args.format, cols), rows)
+    _emit_listing(out, _render_rows(rows, args.format, cols))
     return EXIT_OK
 
 
-TABLE_FORMATS = ("md", "latex", "text", "csv")
+TABLE_FORMATS = ("md", "latex", "text", "csv", "json")
 
 
 def cmd_table(args) -> int:
@@ -308,10 +322,13 @@ def cmd_table(args) -> int:
     out = check_target_file(args.out) if args.out else None
     classes = selected_classes(args)
     rows = tables.rate_table(classes=classes)
-    text = tables.render(rows, fmt=args.format)
+    if args.format == "json":
+        text = rep.dumps([dict(r) if isinstance(r, dict) else rep.jsonable(r) for r in rows])
+    else:
+        text = tables.render(rows, fmt=args.format)
     if not text.endswith("\n"):
         text += "\n"
-    _emit_listing(out, text, [dict(r) if isinstance(r, dict) else rep.jsonable(r) for r in rows])
+    _emit_listing(out, text)
     return EXIT_OK
 
 
@@ -374,8 +391,8 @@ def cmd_run(args) -> int:
     case = _single_case(args)
     if case is None:
         raise UsageError("run needs a CASE (or --problem with --class).")
-    out = check_target_dir(args.out or f"report-run-{rep.slug(case.name)}")
-    with _progress(args) as progress, atomic_dir(out) as tmp:
+    out, replaces, writer = output_folder(args.out or f"report-run-{rep.slug(case.name)}", "run")
+    with _progress(args) as progress, writer as tmp:
         progress(f"solving {case.name} ({args.step} step)")
         res, bound, case = run_one(case, step=args.step, rule=args.rule, max_iter=args.max_iter)
         summary = run_summary(case, res, args.step)
@@ -393,7 +410,7 @@ def cmd_run(args) -> int:
                                title=f"{case.name}: {args.step} step, rule {case.rule}")
             files.append("run.png")
     say(rep.text_table(["quantity", "value"], [[k, v] for k, v in summary.items()]))
-    said_files(out, files)
+    said_files(out, files, replaces)
     return EXIT_OK
 
 
@@ -458,8 +475,8 @@ def cmd_check(args) -> int:
                              f"(a problem on which to test it).")
     else:
         raise UsageError("check needs a CASE or --class NAME.")
-    out = check_target_dir(args.out or f"report-check-{rep.slug(label)}")
-    with _progress(args) as progress, atomic_dir(out) as tmp:
+    out, replaces, writer = output_folder(args.out or f"report-check-{rep.slug(label)}", "check")
+    with _progress(args) as progress, writer as tmp:
         holder = []
         for i, target in enumerate(targets):
             progress(i, len(targets), f"searching for counterexamples: {target.name} ({args.examples} examples)")
@@ -474,7 +491,7 @@ def cmd_check(args) -> int:
                                       "\n\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
     cols = ["case", "claim", "verdict", "tried", "detail"]
     say(rep.text_table(cols, [[r[c] for c in cols] for r in recs]))
-    said_files(out, ["results.json", "results.csv", "CHECK.md"])
+    said_files(out, ["results.json", "results.csv", "CHECK.md"], replaces)
     return EXIT_FAIL if rep.overall(recs) == FAIL else EXIT_OK
 
 
@@ -508,14 +525,14 @@ def cmd_explore(args) -> int:
     eps = parse_eps(args.eps)
     budget = check_budget(args.budget)
     params = parse_params(args.param)
-    out = check_target_dir(args.out or "report-explore")
-    with _progress(args) as progress, atomic_dir(out) as tmp:
+    out, replaces, writer = output_folder(args.out or "report-explore", "explore")
+    with _progress(args) as progress, writer as tmp:
         result = X.explore(args.expr, variables, box=box, x0=x0, params=params, rule=args.rule,
                            convex=args.convex, f_star=args.f_star, eps=eps, budget=budget, seed=args.seed,
                            samples=args.samples, progress=progress)
         files = X.write_explore(tmp, result, figures=not args.no_figures)
     say(X.summary_text(result))
-    said_files(out, files)
+    said_files(out, files, replaces)
     return EXIT_FAIL if result.get("overall") == FAIL else EXIT_OK
 
 
@@ -564,7 +581,8 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
                        help="only these classes (repeatable; catalog name or module:object)")
         c.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
-        c.add_argument("--out", metavar="FILE", help="write to FILE (and the rows as JSON beside it)")
+        c.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal (replaced "
+                                                     "if it exists; --format json for the rows)")
         c.set_defaults(func=func)
 
     r = sub.add_parser("run", help="one solve of a case: trace summary and figure")
@@ -650,17 +668,63 @@ def _main(argv) -> int:
                              "(gnsverify --help for details).")
         if getattr(args, "out", None) is None and getattr(args, "out_default", None):
             args.out = args.out_default
-        with single_threaded_blas():
+        with single_threaded_blas(), warnings.catch_warnings():
+            # floating-point RuntimeWarnings (overflow in a norm, ...) say nothing a
+            # verdict does not; the checks treat non-finite numbers themselves
+            warnings.simplefilter("ignore", RuntimeWarning)
             return args.func(args)
     except (UsageError, ExtensionError, OutputError, ValueError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:                # stdout closed early (e.g. piped into head)
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
+    except OSError as exc:
+        print(f"{PROG}: error: {os_error_sentence(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"\n{PROG}: interrupted; no partial output was left.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except Terminated:
         print(f"\n{PROG}: terminated; no partial output was left.", file=sys.stderr)
         return EXIT_TERMINATED
+    except Exception as exc:               # noqa: BLE001 - the last line of defence
+        if _caused_by(exc, KeyboardInterrupt):
+            # numba's dispatcher turns an interrupt that arrives while compiled code
+            # returns into "SystemError: ... returned a result with an exception set"
+            return _interrupted()
+        if _caused_by(exc, Terminated):
+            print(f"\n{PROG}: terminated; no partial output was left.", file=sys.stderr)
+            return EXIT_TERMINATED
+        if os.environ.get("GNSVERIFY_DEBUG"):
+            raise
+        print(f"{PROG}: internal error (a bug in gnsverify; please report it with the command "
+              f"line): {type(exc).__name__}: {exc}".rstrip() + " (GNSVERIFY_DEBUG=1 shows the "
+              "traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _interrupted() -> int:
+    print(f"\n{PROG}: interrupted; no partial output was left.", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _caused_by(exc: BaseException, kind) -> bool:
+    """Whether ``exc`` or an exception in its ``__cause__``/``__context__`` chain is a ``kind``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """One sentence for a failed file operation, naming the path."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"cannot use {str(exc.filename)!r}: {reason}."
+    return f"{reason}."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,5 @@
-"""Progress on stderr for long work; silent when stderr is not a terminal or when quiet.
+"""Progress on stderr for long work: a status line on a terminal, plain lines elsewhere
+(CI logs, ``| tee``), nothing with ``quiet``.
 
 A :class:`Progress` is a callable, so it can be handed to the pipelines as their
 ``progress=`` argument. It accepts the usual call shapes:
@@ -10,8 +11,10 @@ A :class:`Progress` is a callable, so it can be handed to the pipelines as their
     progress({"case": "quadratic", "stage": "theory run", "done": 0, "total": 5,
               "index": 2, "n_cases": 12})  # a pipeline event (gnsverify.verify)
 
-Messages overwrite one status line (carriage return) and the line is cleared by
-:meth:`close` (also on leaving a ``with`` block).
+On a terminal, messages overwrite one status line (carriage return) and the line is
+cleared by :meth:`close` (also on leaving a ``with`` block). Off a terminal every
+message becomes a line of its own, except the stages inside one case of a pipeline
+event (a campaign prints one line per case, not one per stage).
 """
 from __future__ import annotations
 
@@ -23,13 +26,13 @@ class Progress:
     def __init__(self, *, quiet: bool = False, stream=None, enabled: bool | None = None,
                  prefix: str = "gnsverify"):
         self.stream = sys.stderr if stream is None else stream
-        if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            enabled = bool(isatty and isatty())
-        self.enabled = bool(enabled) and not quiet
+        isatty = getattr(self.stream, "isatty", None)
+        self.tty = bool(isatty and isatty())
+        self.enabled = (True if enabled is None else bool(enabled)) and not quiet
         self.prefix = prefix
         self.start = time.perf_counter()
         self._width = 0
+        self._case = None         # (index, case) of the last pipeline event shown as a line
         self.last = ""            # the last message (kept even when disabled; handy in tests)
 
     # -- formatting ---------------------------------------------------------
@@ -60,7 +63,13 @@ class Progress:
 
     def __call__(self, *args, done=None, total=None, label: str = "", **_ignored) -> None:
         if args and isinstance(args[0], dict):
-            self.update(self.format_event(args[0]))
+            ev = args[0]
+            key = (ev.get("index"), ev.get("case"))
+            if not self.tty and key == self._case:
+                self.last = self.format_event(ev)      # same case: no new line
+                return
+            self._case = key
+            self.update(self.format_event(ev))
             return
         if args and isinstance(args[0], str):
             label = args[0]
@@ -81,13 +90,17 @@ class Progress:
         if not self.enabled:
             return
         line = f"{self.prefix}: {message} ({elapsed:.0f} s)"
+        if not self.tty:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+            return
         pad = max(0, self._width - len(line))
         self.stream.write("\r" + line + " " * pad)
         self.stream.flush()
         self._width = len(line)
 
     def close(self) -> None:
-        if self.enabled and self._width:
+        if self.enabled and self.tty and self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
         self._width = 0

@@ -104,6 +104,7 @@ class CaseReport:
     curves: dict
     notes: list = field(default_factory=list)
     wall_time: float = 0.0
+    warnings: list = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -118,7 +119,7 @@ class CaseReport:
                              fun=_num(r.fun), gnorm=_num(r.gnorm))
                      for k, r in self.runs.items()},
             "row": self.row, "curves": self.curves, "notes": list(self.notes),
-            "wall_time": self.wall_time,
+            "warnings": list(self.warnings), "wall_time": self.wall_time,
         }
 
 
@@ -159,6 +160,7 @@ class _Setup:
             self.undecided["D"] = ("D is unknown" if case.D is None
                                    else f"D is only {case.D_how or 'estimated'}")
         self.ladder = self._ladder(eps)
+        self.warnings = self._precision_warnings()
 
     def quantity(self, result) -> tuple[np.ndarray, str]:
         """The measured sequence: ``f - f*`` (convex, ``f*`` known) else ``||g||_*``."""
@@ -191,6 +193,33 @@ class _Setup:
             return np.array([])
         rungs = top * 10.0 ** -np.arange(1, 9)
         return rungs[rungs >= floor]
+
+    def precision_floor(self) -> float:
+        """About the smallest ``eps`` double precision resolves for the measured quantity
+        on this instance: a gap ``f - f*`` carries the rounding of ``f*`` (``4 u |f*|``);
+        a gradient computed near the minimizer carries about ``4 u (||g|| + ||H|| ||x||)``,
+        estimated at ``x0`` (an order of magnitude, for a warning)."""
+        u = 2.0 ** -53
+        if self.measure == "f - f*":
+            return 4.0 * u * abs(self.fs[1])
+        try:
+            H = np.asarray(self.problem.hess(self.x0), float)
+            Hn = float(np.linalg.norm(H, 2)) if np.all(np.isfinite(H)) else 0.0
+        except (ValueError, np.linalg.LinAlgError):
+            Hn = 0.0
+        return 4.0 * u * (self.G0 + Hn * float(np.linalg.norm(self.x0)))
+
+    def _precision_warnings(self) -> list[str]:
+        """One sentence when some ``eps`` of the ladder is below :meth:`precision_floor`."""
+        if not self.ladder.size:
+            return []
+        floor = self.precision_floor()
+        low = self.ladder[self.ladder < floor]
+        if not low.size:
+            return []
+        return [f"{self.case.name}: eps = {', '.join(f'{e:.3g}' for e in low)} is below what double "
+                f"precision can resolve for {self.measure} on this instance (about {floor:.2g}); "
+                "such rungs are not reached, or reached only by rounding"]
 
     def rate_blocker(self) -> str | None:
         """Why ``K(eps)`` cannot even be evaluated (``None`` if it can)."""
@@ -484,7 +513,8 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
     curves = _curves(s, results, gb_data)
     row = _row(s, verdicts, gb_data, order_info, results)
     return CaseReport(case=case, verdicts=verdicts, runs=results, row=row, curves=curves,
-                      notes=notes, wall_time=time.monotonic() - t0)
+                      notes=notes + s.warnings, wall_time=time.monotonic() - t0,
+                      warnings=list(s.warnings))
 
 
 def _curves(s: _Setup, results: dict, gb_data: dict) -> dict:

@@ -97,6 +97,90 @@ def _check_smooth(expr: sp.Expr) -> None:
             raise ValueError(f"expression must be real and finite, but contains {node}.")
 
 
+#: limits checked before sympy evaluates anything (``check_expression_size``)
+MAX_TEXT_LENGTH = 10_000
+MAX_NODES = 2_000
+MAX_LITERAL_DIGITS = 60
+MAX_LOG10_MAGNITUDE = 300.0      # numbers stay well inside double precision
+MAX_SYMBOLIC_EXPONENT = 1_000.0  # x**e with |e| above this: derivatives and bounds explode
+
+
+def check_expression_size(text: str) -> None:
+    """Reject, with one sentence and before sympy evaluates it, an expression whose
+    numbers or evaluation cost are absurd.
+
+    The text is read with Python's own parser (it evaluates nothing). Refused: more
+    than :data:`MAX_TEXT_LENGTH` characters or :data:`MAX_NODES` syntax nodes; a literal
+    that is not finite in double precision (``1e400``) or has more than
+    :data:`MAX_LITERAL_DIGITS` digits; a constant power whose value would exceed
+    ``10^MAX_LOG10_MAGNITUDE`` in magnitude (``9**9**9``, ``10**400``); a power of a
+    variable expression with an exponent above :data:`MAX_SYMBOLIC_EXPONENT` in size.
+    Syntax errors are left to the sympy parser, which reports them.
+    """
+    import ast
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"text must have at most {MAX_TEXT_LENGTH} characters, got {len(text)}.")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return
+    nodes = list(ast.walk(tree))
+    if len(nodes) > MAX_NODES:
+        raise ValueError(f"text must have at most {MAX_NODES} terms and operators, got {len(nodes)}.")
+
+    def log10_size(node):
+        """``log10 |value|`` of a constant subexpression (an upper bound), else ``None``."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            v = node.value
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"text contains a number that is not finite in double precision "
+                                 f"({ast.get_source_segment(text.strip(), node) or v}).")
+            if isinstance(v, int) and len(str(abs(v))) > MAX_LITERAL_DIGITS:
+                raise ValueError(f"text contains an integer with more than {MAX_LITERAL_DIGITS} digits.")
+            return math.log10(abs(v)) if v != 0 else -math.inf
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return log10_size(node.operand)
+        if isinstance(node, ast.BinOp):
+            a, b = log10_size(node.left), log10_size(node.right)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return max(a, b) + math.log10(2.0)
+            if isinstance(node.op, ast.Mult):
+                return a + b
+            if isinstance(node.op, ast.Div):
+                return None          # the divisor's size gives no upper bound
+            if isinstance(node.op, ast.Pow):
+                if b == -math.inf or a == -math.inf:
+                    return 0.0 if b == -math.inf else -math.inf
+                # |base|^|exp| <= 10^(max(a, 0) * 10^b): an upper bound on the size
+                exp_bound = 10.0 ** min(b, 300.0)
+                return max(a, 0.0) * exp_bound if a > 0 else 0.0
+        return None
+
+    for node in nodes:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exp = log10_size(node.right)
+            base = log10_size(node.left)
+            if base is not None and exp is not None:
+                size = log10_size(node)
+                if size is not None and size > MAX_LOG10_MAGNITUDE:
+                    raise ValueError("text contains a constant power too large for double precision "
+                                     f"({ast.get_source_segment(text.strip(), node)}).")
+            elif exp is not None and exp > math.log10(MAX_SYMBOLIC_EXPONENT):
+                raise ValueError(f"text raises an expression to a power larger than "
+                                 f"{MAX_SYMBOLIC_EXPONENT:g} in size "
+                                 f"({ast.get_source_segment(text.strip(), node.right)}).")
+        elif isinstance(node, ast.Constant):
+            log10_size(node)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Pow):
+            size = log10_size(node)
+            if size is not None and size > MAX_LOG10_MAGNITUDE:
+                raise ValueError("text contains a constant too large for double precision "
+                                 f"({ast.get_source_segment(text.strip(), node)}).")
+
+
 def _unique_indices(n: int, order: int):
     """Sorted multi-indices ``i_1 <= ... <= i_order`` (one per symmetric entry)."""
     return list(itertools.combinations_with_replacement(range(n), order))
@@ -187,6 +271,7 @@ class SymbolicFunction:
             raise ValueError("text must be a non-empty string.")
         if "__" in text or any(w in text for w in ("lambda", "import", ";")):
             raise ValueError("text must be a plain arithmetic expression.")
+        check_expression_size(text)
         names = _split_names(variables)
         params = dict(params or {})
         local = {name: sp.Symbol(name, real=True) for name in names}
@@ -207,6 +292,10 @@ class SymbolicFunction:
                 if isinstance(node, sp.core.function.AppliedUndef):
                     raise ValueError(f"text uses the unknown function {type(node).__name__}; "
                                      f"known functions are {', '.join(sorted(SMOOTH_FUNCTIONS))}.")
+        for atom in (expr.atoms(sp.Number) if isinstance(expr, sp.Basic) else ()):
+            if atom.is_finite and atom.is_real and not math.isfinite(float(atom)):
+                raise ValueError(f"text contains the number {sp.sstr(atom)[:40]}, which is not "
+                                 "finite in double precision.")
         unknown = sorted(s.name for s in getattr(expr, "free_symbols", ()) if s.name not in local)
         if unknown:
             raise ValueError(f"text uses {', '.join(unknown)}, which is neither a variable "

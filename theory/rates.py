@@ -198,7 +198,7 @@ class RateTheorem:
         al = np.array([m.alpha_f for m in act], dtype=np.float64)
         Ms = np.array([m.M_f for m in act], dtype=np.float64)
         lag = self.lag_weight * nl if self.rule == "adaptive" else 0.0
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):    # a bound may be +inf
             if self.setting == "nonconvex":
                 inv_phi = sum((M * e ** (-(1.0 + a)) for a, M in zip(al, Ms)), np.zeros_like(e))
                 return self.c * F0 * inv_phi + np.log2(G0 / e) + lag

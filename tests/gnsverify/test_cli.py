@@ -17,7 +17,7 @@ import pytest
 
 from gnsverify import cli, report
 from gnsverify.cases import Case
-from gnsverify.outdir import leftovers
+from gnsverify.outdir import leftovers, write_marker
 from numeric.problems.quadratic import quadratic
 from theory.classes import get_class
 
@@ -144,14 +144,15 @@ def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypat
     monkeypatch.setattr(report, "write_records", half_then_die)
     out_dir = tmp_path / "rep"
     out_dir.mkdir()
+    write_marker(out_dir)                    # an earlier gnsverify output folder
     (out_dir / "previous.txt").write_text("previous complete result")
     argv = [str(a) for a in ["verify", "--case", GOOD, "--out", out_dir, "--no-figures", *QUICK]]
-    if how == "error":
-        with pytest.raises(RuntimeError, match="disk full"):
-            cli.main(argv)
-    else:
-        assert cli.main(argv) == {"ctrl-c": 130, "sigterm": 143}[how]
-    assert [p.name for p in out_dir.iterdir()] == ["previous.txt"]
+    code = cli.main(argv)
+    _, err = capsys.readouterr()
+    assert code == {"error": 70, "ctrl-c": 130, "sigterm": 143}[how]
+    if how == "error":                       # an unexpected error: one sentence, no traceback
+        assert "internal error" in err and "disk full" in err and "Traceback" not in err
+    assert sorted(p.name for p in out_dir.iterdir()) == [".gnsverify", "previous.txt"]
     assert leftovers(out_dir) == []
     assert signal.getsignal(signal.SIGTERM) is not cli._on_sigterm     # handler restored
 
@@ -169,9 +170,13 @@ def test_classes_lists_the_catalog_in_every_format(tmp_path, capsys):
     assert lip["alphas"] == [0.5]
     code, out, _ = run_main(["classes", "--class", "first_order", "--param", "L=3", "--format", "csv",
                              "--out", tmp_path / "c.csv"], capsys)
-    assert code == 0 and "c.csv" in out and "c.json" in out
+    assert code == 0 and "wrote" in out and "c.csv" in out
     assert next(csv.reader(open(tmp_path / "c.csv")))[0] == "name"
-    assert json.loads((tmp_path / "c.json").read_text())[0]["Ms"] == [3.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]     # nothing it was not asked for
+    code, out, _ = run_main(["classes", "--class", "first_order", "--param", "L=3", "--format", "json",
+                             "--out", tmp_path / "c.csv"], capsys)
+    assert code == 0 and "replaced" in out
+    assert json.loads((tmp_path / "c.csv").read_text())[0]["Ms"] == [3.0]
 
 
 def test_table_latex_has_booktabs_rules(tmp_path, capsys):
@@ -182,7 +187,9 @@ def test_table_latex_has_booktabs_rules(tmp_path, capsys):
         assert rule in out
     code, out, _ = run_main(["table", "--format", "md", "--out", tmp_path / "rates.md"], capsys)
     assert code == 0 and (tmp_path / "rates.md").read_text().lstrip().startswith("|")
-    assert isinstance(json.loads((tmp_path / "rates.json").read_text()), list)
+    assert not (tmp_path / "rates.json").exists()
+    code, out, _ = run_main(["table", "--format", "json"], capsys)
+    assert code == 0 and isinstance(json.loads(out), list)
 
 
 def test_run_writes_trace_and_figure(tmp_path, capsys):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gnsverify import figures, report
-from gnsverify.outdir import OutputError, atomic_dir, atomic_file, leftovers
+from gnsverify.outdir import MARKER, OutputError, atomic_dir, atomic_file, leftovers, write_marker
 from gnsverify.progress import Progress
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict
 
@@ -137,12 +137,13 @@ def test_convergence_figure_tolerates_zeros_and_none(tmp_path):
 def test_atomic_dir_publishes_on_success_and_replaces_old(tmp_path):
     target = tmp_path / "out"
     target.mkdir()
+    write_marker(target)                                 # an earlier gnsverify output
     (target / "old.txt").write_text("old")
     with atomic_dir(target) as tmp:
         assert tmp.parent == target.parent and tmp != target
         (tmp / "new.txt").write_text("new")
         assert (target / "old.txt").exists()             # nothing visible until the end
-    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "new.txt"]
     assert leftovers(target) == []
 
 
@@ -157,12 +158,13 @@ def test_atomic_dir_leaves_nothing_half_written(tmp_path, exc):
     assert leftovers(target) == []
     # a previous complete result survives a failed rewrite
     target.mkdir()
+    write_marker(target)
     (target / "keep.txt").write_text("keep")
     with pytest.raises(type(exc)):
         with atomic_dir(target) as tmp:
             (tmp / "partial.txt").write_text("half")
             raise exc
-    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "keep.txt"]
     assert leftovers(target) == []
 
 
@@ -197,13 +199,28 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-def test_progress_is_silent_off_a_terminal_and_when_quiet():
-    for stream, quiet in ((_Stream(False), False), (_Stream(True), True)):
-        p = Progress(stream=stream, quiet=quiet)
+def test_progress_is_silent_when_quiet():
+    for tty in (False, True):
+        stream = _Stream(tty)
+        p = Progress(stream=stream, quiet=True)
         p(1, 4, "case a")
         p.close()
         assert stream.getvalue() == ""
         assert p.last == "[1/4] case a"
+
+
+def test_progress_off_a_terminal_is_one_plain_line_per_case():
+    s = _Stream(False)
+    with Progress(stream=s) as p:
+        p("compiling")
+        for i, case in enumerate(("a", "b")):
+            for stage in ("theory run", "invariants", "done"):
+                p({"case": case, "stage": stage, "done": 0, "total": 3, "index": i, "n_cases": 2})
+        p("writing the report")
+    lines = s.getvalue().splitlines()
+    assert len(lines) == 4 and "\r" not in s.getvalue()
+    assert "compiling" in lines[0] and "[1/2] a:" in lines[1] and "[2/2] b:" in lines[2]
+    assert "writing the report" in lines[3]
 
 
 def test_progress_writes_one_status_line_on_a_terminal():

@@ -366,3 +366,29 @@ def test_random_instances_match_reference_and_finite_differences(data):
     assert np.max(np.abs(H - H_fd)) <= 1e-6 * (1.0 + np.max(np.abs(H)) + np.max(np.abs(g)) / s)
     if P.f_star is not None:
         assert P.value(x) >= P.f_star - 1e-12 * (1 + abs(P.f_star))
+
+
+def test_generated_quadratic_is_built_without_cubic_work(monkeypatch):
+    """The builder costs O(n^2) (Householder reflections, no dense factorization): the
+    generated instance must come out right with every O(n^3) routine unavailable, and
+    its spectrum, minimizer and optimal value must be the constructed ones."""
+    import scipy.linalg
+    from numeric.problems.quadratic import quadratic
+    real_eigvalsh = np.linalg.eigvalsh
+
+    def forbidden(*a, **k):
+        raise AssertionError("an O(n^3) routine was called by the quadratic builder")
+    for mod, names in ((np.linalg, ("qr", "eigvalsh", "eigh", "solve", "cholesky", "inv", "svd")),
+                       (scipy.linalg, ("cho_factor", "qr", "eigh", "solve"))):
+        for name in names:
+            monkeypatch.setattr(mod, name, forbidden)
+    import importlib
+    qmod = importlib.import_module("numeric.problems.quadratic")
+    monkeypatch.setattr(qmod, "cho_factor", forbidden)
+    p = quadratic(n=40, cond=50.0, seed=3)
+    monkeypatch.undo()
+    Q, b = p.data[0], p.data[1]
+    assert np.array_equal(Q, Q.T)
+    np.testing.assert_allclose(real_eigvalsh(Q), np.geomspace(1.0, 50.0, 40), rtol=1e-12)
+    np.testing.assert_allclose(Q @ p.x_star, b, atol=1e-12 * np.linalg.norm(b))
+    assert p.f_star == -0.5 * b @ p.x_star
