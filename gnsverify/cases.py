@@ -29,10 +29,6 @@ import numpy as np
 
 F_STAR_HOW = ("construction", "computed", "estimated", None)
 D_HOW = ("construction", "certified", "estimated", None)
-#: Rules whose ``H(x)`` is PSD whatever ``f`` is (Lemma 1 and its corollaries apply).
-PSD_RULES = ("fisher", "gauss_newton", "fisher_term", "weighted_gn", "zero")
-#: Rules whose ``H(x)`` is PSD when ``f`` is convex.
-PSD_IF_CONVEX = ("exact", "perturbed_psd")
 
 
 class RateModel(ABC):
@@ -57,9 +53,9 @@ class RateModel(ABC):
 class TheoryRate(RateModel):
     """The rate theorem of :mod:`theory.rates` for a class bound (the default)."""
 
-    def __init__(self, bound, convex: bool, rule: str = "theory"):
+    def __init__(self, bound, convex: bool, step: str = "theory"):
         from theory import rates
-        self.theorem = rates.theorem(bound, convex=convex, rule=rule)
+        self.theorem = rates.theorem(bound, convex=convex, step=step)
         self.name = self.theorem.name
 
     def K(self, eps: float, data: dict) -> float:
@@ -91,16 +87,16 @@ class Case:
     ``problem`` is a numeric ``Problem`` or a zero-argument builder (called once, on
     first use). ``claim`` is a theory function class (with ``bound()``) or directly a
     class bound; ``error_model`` a theory error model composed with it (``None`` = the
-    class already describes the rule). ``rule`` names the Hessian rule and
-    ``rule_params`` its parameters (``C1``, ``C2``, ``beta``, ``seed`` of the synthetic
-    perturbation).
+    class already describes the Hessian rule). ``hessian`` names the Hessian rule and
+    ``hessian_params`` its parameters (``C1``, ``C2``, ``beta``, ``seed`` of the
+    synthetic perturbation).
     """
 
     name: str
     problem: Any
     claim: Any
-    rule: str = "exact"
-    rule_params: dict = field(default_factory=dict)
+    hessian: str = "exact"
+    hessian_params: dict = field(default_factory=dict)
     error_model: Any = None
     convex: bool | None = None          # setting of the claim; a convex f may be claimed
                                         # in the non-convex (stationarity) setting when D is unknown
@@ -164,15 +160,16 @@ class Case:
             p = self.problem if hasattr(self.problem, "kind") else self.problem()
             if not hasattr(p, "kind"):
                 raise ValueError(f"problem builder of case {self.name!r} did not return a Problem.")
-            if self.rule not in p.rules:
-                raise ValueError(f"rule must be one of {p.rules} for case {self.name!r}, got {self.rule!r}.")
+            if self.hessian not in p.hessians:
+                raise ValueError(f"hessian must be one of {p.hessians} for case {self.name!r}, "
+                                 f"got {self.hessian!r}.")
             self._problem_cache = p
         return self._problem_cache
 
     def hessian_rule(self):
         """The numeric Hessian rule object."""
-        from numeric.rules import make_rule
-        return make_rule(self.rule, self.get_problem().n, **self.rule_params)
+        from numeric.hessians import hessian_rule
+        return hessian_rule(self.hessian, self.get_problem().n, **self.hessian_params)
 
     def start(self) -> np.ndarray:
         p = self.get_problem()
@@ -193,8 +190,10 @@ class Case:
     @property
     def psd(self) -> bool:
         """Whether ``H(x)`` is PSD for this rule and instance (Lemma 1 applies); uses the
-        convexity of the problem itself, not the setting of the claim."""
-        return self.rule in PSD_RULES or (self.rule in PSD_IF_CONVEX and bool(self.get_problem().convex))
+        convexity of the problem itself, not the setting of the claim
+        (:data:`numeric.hessians.HESSIANS`)."""
+        from numeric.hessians import is_psd
+        return is_psd(self.hessian, bool(self.get_problem().convex))
 
     # ------------------------------------------------------------------ claim
     def bound(self):
@@ -209,10 +208,11 @@ class Case:
             self._bound_cache = b
         return self._bound_cache
 
-    def rate(self, rule: str = "theory") -> RateModel:
+    def rate(self, step: str = "theory") -> RateModel:
+        """The rate model of the claim for runs of the step rule ``step``."""
         if self.rate_model is not None:
             return self.rate_model
-        return TheoryRate(self.bound(), self.is_convex, rule)
+        return TheoryRate(self.bound(), self.is_convex, step)
 
     def provenance(self) -> dict:
         """How every number of the claim was obtained (JSON-ready)."""
@@ -285,7 +285,7 @@ class Case:
         """JSON-ready description of the case (for reports)."""
         b = self.bound()
         return {
-            "name": self.name, "rule": self.rule, "rule_params": dict(self.rule_params),
+            "name": self.name, "hessian": self.hessian, "hessian_params": dict(self.hessian_params),
             "class": getattr(self.claim, "name", getattr(b, "name", "")),
             "monomials": [dict(alpha=float(m.alpha_f), M=float(m.M_f), source=m.source)
                           for m in b.monomials],

@@ -76,7 +76,7 @@ def _computed_minimum(builder: str, args: tuple, lam: float):
     """``(f_hi, err, D)`` for a ``lam``-strongly convex registry problem (module docstring)."""
     from numeric.solver import minimize_gns
     p = _problems().REGISTRY[builder](**dict(args))
-    r = minimize_gns(p, rule="exact", step="adaptive", max_iter=200, gtol=1e-13, gamma0=1.0)
+    r = minimize_gns(p, hessian="exact", step="adaptive", max_iter=200, gtol=1e-13, gamma0=1.0)
     g = float(r.gnorm)
     f_c = float(r.fun)
     rnd = VALUE_ROUNDING * max(1.0, abs(f_c))
@@ -102,7 +102,7 @@ def holder_1d_case(params: dict) -> Case:
     cls = _classes().HolderHessian(nu=nu, L_nu=1.0 + nu)
     return Case(
         name=f"holder_1d_nu{nu:g}", problem=lambda: _problems().power_1d(nu), claim=cls,
-        rule="exact", convex=True, D=abs(x0), D_how="construction", x0=np.array([x0]),
+        hessian="exact", convex=True, D=abs(x0), D_how="construction", x0=np.array([x0]),
         max_iter=60, params=dict(family="holder_1d", nu=nu, x0=x0),
         description=holder_1d_case.__doc__.split("\n")[0] + f" nu = {nu:g}, x0 = {x0:g}.")
 
@@ -117,7 +117,7 @@ def quadratic_zero_case(params: dict) -> Case:
     F0 = p.value(p.x0) - p.f_star
     cls = _classes().FirstOrder(L=_up(ev[-1]))
     return Case(
-        name=f"quadratic_zero_n{n}", problem=p, claim=cls, rule="zero", convex=True,
+        name=f"quadratic_zero_n{n}", problem=p, claim=cls, hessian="zero", convex=True,
         D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=250,
         constants_how={"M": "certified"}, params=dict(family="quadratic_zero", **params),
         description=quadratic_zero_case.__doc__.split("\n")[0] + f" n = {n}, cond = {cond:g}.")
@@ -134,7 +134,7 @@ def quartic_case(params: dict) -> Case:
     F0 = p.value(p.x0) - p.f_star
     cls = _classes().HolderThird(nu=1, L_3nu=L3)
     return Case(
-        name=f"quartic_n{n}", problem=p, claim=cls, rule="exact", convex=True,
+        name=f"quartic_n{n}", problem=p, claim=cls, hessian="exact", convex=True,
         D=_up(math.sqrt(2 * F0 / lam)), D_how="certified", max_iter=60,
         constants_how={"M": "certified"}, params=dict(family="quartic", **params),
         description=quartic_case.__doc__.split("\n")[0] + f" n = {n}, lam = {lam:g}.")
@@ -150,8 +150,8 @@ def synthetic_case(params: dict) -> Case:
     cls = _classes().HolderHessian(nu=nu, L_nu=1.0 + nu)
     return Case(
         name=f"synthetic_psd_nu{nu:g}_beta{beta:g}", problem=lambda: _problems().power_1d(nu),
-        claim=cls, error_model=_approx().synthetic(C1, C2, beta), rule="perturbed_psd",
-        rule_params=dict(C1=C1, C2=C2, beta=beta, seed=0), convex=True, D=abs(x0),
+        claim=cls, error_model=_approx().synthetic(C1, C2, beta), hessian="perturbed_psd",
+        hessian_params=dict(C1=C1, C2=C2, beta=beta, seed=0), convex=True, D=abs(x0),
         D_how="construction", x0=np.array([x0]), max_iter=80,
         params=dict(family="synthetic", nu=nu, C1=C1, C2=C2, beta=beta, x0=x0),
         description=synthetic_case.__doc__.split("\n")[0] + f" nu = {nu:g}, C2 = {C2:g}, beta = {beta:g}.")
@@ -192,7 +192,7 @@ def _logistic_fisher(name, builder, args, lam, max_iter, description):
         cls = _classes().QuasiSelfConcordant(Q=R)
         err_model = _approx().fisher_logistic(R, _up(f_hi), D)
     return Case(
-        name=name, problem=p, claim=cls, error_model=err_model, rule="fisher", convex=True,
+        name=name, problem=p, claim=cls, error_model=err_model, hessian="fisher", convex=True,
         f_star=f_hi, f_star_how="computed", f_star_err=err, D=D, D_how="certified",
         max_iter=max_iter, constants_how={"M": "certified", "C1": "certified", "C2": "certified"},
         params=dict(builder=builder, **args), description=description)
@@ -205,13 +205,13 @@ def _logistic_exact():
     R = _max_row_norm(p.data[0])
     return Case(
         name="logistic_exact_qsc", problem=p, claim=_classes().QuasiSelfConcordant(Q=R),
-        rule="exact", convex=True, f_star=f_hi, f_star_how="computed", f_star_err=err, D=D,
+        hessian="exact", convex=True, f_star=f_hi, f_star_how="computed", f_star_err=err, D=D,
         D_how="certified", max_iter=40, constants_how={"M": "certified"}, params=args,
         description=("Synthetic logistic regression, exact Hessian: the logistic loss has "
                      "|l'''| <= l'', so f is QSC with Q = max_j ||a_j|| (alpha = 0, linear rate)."))
 
 
-def _power_metric(rule: str):
+def _power_metric(hessian: str):
     """``(1/3)||Ax - b||^3`` with ``A`` square: in the metric ``B = A^T A`` it is
     ``(1/3)||x - x*||_B^3`` whose Hessian is Lipschitz with ``L_2 = 2``."""
     p = _problems().power(n=3, p=3.0, seed=1)
@@ -220,7 +220,7 @@ def _power_metric(rule: str):
     F0 = p.value(p.x0)
     D = (3.0 * F0) ** (1.0 / 3.0) * (1 + 1e-12)      # {f <= f0} = {||x - x*||_B <= (3 F0)^(1/3)}
     cls = _classes().lipschitz_hessian(L2=2)
-    if rule == "fisher_term":
+    if hessian == "fisher_term":
         # whitened coordinates: J = I, so S = mu = 1 in the metric B
         err = _approx().fisher_term(3, 1, 1)
         name, extra = "power_p3_fisher_term", " H = the rank-one Fisher term alone (S = mu = 1 in B)."
@@ -228,7 +228,7 @@ def _power_metric(rule: str):
         err = _approx().gauss_newton(3, 0)
         name, extra = "power_p3_gauss_newton", " Gauss-Newton is exact for affine u."
     return Case(
-        name=name, problem=p, claim=cls, error_model=err, rule=rule, convex=True, B=B,
+        name=name, problem=p, claim=cls, error_model=err, hessian=hessian, convex=True, B=B,
         D=D, D_how="construction", max_iter=60, params=dict(n=3, p=3.0, seed=1),
         description=_power_metric.__doc__.split("\n")[0].strip() + extra)
 
@@ -249,7 +249,7 @@ def _rosenbrock_equations():
     L2 = 600 + 1200 * (X + 1.0 / C2)
     return Case(
         name="rosenbrock_equations_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
-        error_model=err, rule="gauss_newton", convex=False, max_iter=80,
+        error_model=err, hessian="gauss_newton", convex=False, max_iter=80,
         params=dict(p=2.0), description=" ".join(_rosenbrock_equations.__doc__.split()))
 
 
@@ -272,7 +272,7 @@ def _chebyshev_rosenbrock():
     L2 = 12 * (1 + 4 * (max(X[:-1]) + 1.0 / C2))
     return Case(
         name="chebyshev_rosenbrock_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
-        error_model=err, rule="gauss_newton", convex=False, max_iter=80, params=dict(n=n, p=2.0),
+        error_model=err, hessian="gauss_newton", convex=False, max_iter=80, params=dict(n=n, p=2.0),
         description=" ".join(_chebyshev_rosenbrock.__doc__.split()))
 
 
@@ -286,7 +286,7 @@ def _logsumexp():
     R = _max_row_norm(p.data[0])
     return Case(
         name="logsumexp_weighted_gn", problem=p, claim=_classes().QuasiSelfConcordant(Q=2 * R / mu),
-        error_model=_approx().weighted_gauss_newton_lse(mu, R), rule="weighted_gn", convex=False,
+        error_model=_approx().weighted_gauss_newton_lse(mu, R), hessian="weighted_gn", convex=False,
         max_iter=60, constants_how={"M": "certified", "C2": "certified"},
         params=dict(n=5, m=12, mu=mu, seed=0), description=" ".join(_logsumexp.__doc__.split()))
 
@@ -301,7 +301,7 @@ def _cosh_l0l1():
     L0 = _up(s[0] ** 2 / 2)
     L1 = _up(s[0] ** 2 / _down(s[-1]))
     return Case(
-        name="cosh_l0l1_zero", problem=p, claim=_classes().L0L1Smooth(L0=L0, L1=L1), rule="zero",
+        name="cosh_l0l1_zero", problem=p, claim=_classes().L0L1Smooth(L0=L0, L1=L1), hessian="zero",
         convex=False, max_iter=400, constants_how={"M": "certified"}, params=dict(n=2, m=2, seed=3),
         description=" ".join(_cosh_l0l1.__doc__.split()))
 
@@ -313,7 +313,7 @@ def _polytope():
     L0 = _up(np.linalg.norm(p.data[0], 2) ** 2)
     return Case(
         name="polytope_bounded_variation", problem=p,
-        claim=_classes().bounded_hessian_variation(L0=L0), rule="exact", convex=False,
+        claim=_classes().bounded_hessian_variation(L0=L0), hessian="exact", convex=False,
         max_iter=80, constants_how={"M": "certified"}, params=dict(n=3, m=8, seed=0),
         description=" ".join(_polytope.__doc__.split()))
 
@@ -324,7 +324,7 @@ def _nesterov_chain():
     p = _problems().nesterov_chain(n=4, L=1.0)
     return Case(
         name="nesterov_chain_lipschitz", problem=p, claim=_classes().lipschitz_hessian(L2=8),
-        rule="exact", convex=False, max_iter=80, params=dict(n=4, L=1.0),
+        hessian="exact", convex=False, max_iter=80, params=dict(n=4, L=1.0),
         description=" ".join(_nesterov_chain.__doc__.split()))
 
 
@@ -334,7 +334,7 @@ def _quadratic_exact():
     F0 = p.value(p.x0) - p.f_star
     return Case(
         name="quadratic_newton", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
-        rule="exact",
+        hessian="exact",
         convex=True, D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=10,
         params=dict(n=4, cond=50.0, seed=2),
         description=("Quadratic, exact Hessian: the residual vanishes and gamma = inf, so every "
@@ -349,8 +349,8 @@ def _synthetic_indefinite():
     C2, beta = 0.3, 0.5
     return Case(
         name="synthetic_indefinite", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
-        error_model=_approx().synthetic(0, C2, beta), rule="perturbed",
-        rule_params=dict(C1=0.0, C2=C2, beta=beta, seed=0), convex=True,
+        error_model=_approx().synthetic(0, C2, beta), hessian="perturbed",
+        hessian_params=dict(C1=0.0, C2=C2, beta=beta, seed=0), convex=True,
         D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=60,
         params=dict(n=3, cond=5.0, seed=4, C2=C2, beta=beta),
         description=("Quadratic with an indefinite synthetic perturbation (C1 = 0, C2 = 0.3, "
@@ -406,3 +406,8 @@ def get_case(name: str) -> Case:
 def default_cases() -> list[Case]:
     """All catalog cases, in catalog order."""
     return [get_case(n) for n in NAMES]
+
+
+def cases_claiming(class_name: str) -> list[Case]:
+    """Catalog cases whose claim is the class ``class_name``."""
+    return [c for c in default_cases() if getattr(c.claim, "name", None) == class_name]

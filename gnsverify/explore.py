@@ -21,52 +21,23 @@
    *outside its region*, not a flaw of the theory. The default start is well inside
    the box (:func:`default_x0`); the report says which region the constants cover.
 
-Everything is returned as one plain dict; :func:`write_explore` writes it.
+Everything is returned as one plain dict; :func:`gnsverify.report.explore.write_explore`
+writes it.
 """
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from gnsverify.cases import Case
+
 DEFAULT_BOX = (-2.0, 2.0)
 
 
-# -- numeric oracles (the one switch between compiled and reference paths) -------------
-
-class NumpyExpressionOracles:
-    """``value``/``grad``/``hess`` of a symbolic function from its numpy callables.
-
-    The slow path, used only when the compiled expression kind is not available:
-    it runs through :mod:`numeric.reference` (same algorithm, interpreted).
-    """
-
-    def __init__(self, fun, x0):
-        fns = fun.numpy_functions()
-        self._value, self._grad, self._hess = fns["value"], fns["grad"], fns["hess"]
-        self.n = fun.n
-        self.x0 = np.asarray(x0, dtype=np.float64)
-        self.name = "expression"
-        self.convex = False
-        self.f_star = None
-        self.rules = ("exact", "zero")
-
-    def value(self, x) -> float:
-        with np.errstate(all="ignore"):
-            return float(self._value(np.asarray(x, dtype=np.float64)))
-
-    def grad(self, x) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.asarray(self._grad(np.asarray(x, dtype=np.float64)), dtype=np.float64)
-
-    def hess(self, x, rule="exact") -> np.ndarray:
-        if getattr(rule, "name", rule) == "zero":
-            return np.zeros((self.n, self.n))
-        with np.errstate(all="ignore"):
-            return np.asarray(self._hess(np.asarray(x, dtype=np.float64)), dtype=np.float64)
-
+# -- numeric oracles ----------------------------------------------------------------------
 
 def _compiled_problem(fun, x0, *, convex: bool, name: str):
     from numeric.problems.expression import expression_problem
@@ -78,32 +49,32 @@ def _compiled_problem(fun, x0, *, convex: bool, name: str):
                               name=name, convex=convex, params={"expr": str(fun.expr)})
 
 
-def _compiled_available(problem, fun, x0) -> bool:
-    """The compiled dispatch knows the expression kind (it agrees with sympy at ``x0``)."""
-    try:
-        v = problem.value(x0)
-    except Exception:                                   # noqa: BLE001 - any failure: not available
-        return False
-    ref = float(fun.expr.evalf(subs=dict(zip(fun.x, map(float, x0)))))
-    return math.isfinite(v) and math.isclose(v, ref, rel_tol=1e-9, abs_tol=1e-12)
+def _callables_problem(fun, x0, *, convex: bool, name: str):
+    from numeric.problems import from_callables
+    fns = fun.numpy_functions()
+
+    def quiet(fn):
+        def call(x):
+            with np.errstate(all="ignore"):
+                return fn(x)
+        return call
+    return from_callables(quiet(fns["value"]), quiet(fns["grad"]), quiet(fns["hess"]),
+                          x0=np.asarray(x0, dtype=np.float64), convex=convex, name=name,
+                          params={"expr": str(fun.expr)})
 
 
 def _numeric_problem_for(fun, x0, *, convex: bool = False, name: str = "expression"):
-    """Numeric oracles for ``fun`` started at ``x0``: ``(problem, "compiled" | "reference")``.
+    """Numeric oracles for ``fun``: ``(problem, "compiled" | "callables")``.
 
-    The compiled path (a :class:`numeric.problems.base.Problem`) runs the whole
-    pipeline; the reference path (:class:`NumpyExpressionOracles`) is the fallback
-    while the compiled dispatch does not know the expression kind.
+    The compiled path interprets instruction tapes of the derivatives in compiled code
+    (:mod:`numeric.problems.expression`); an expression with a function the tapes do not
+    know (``erf``, ``asinh``) runs on NumPy callables of the same derivatives instead
+    (:mod:`numeric.problems.callables`: the same pipeline, a Python call per oracle).
     """
     try:
-        problem = _compiled_problem(fun, x0, convex=convex, name=name)
-    except ImportError:
-        problem = None
-    if problem is not None and _compiled_available(problem, fun, x0):
-        return problem, "compiled"
-    fallback = NumpyExpressionOracles(fun, x0)
-    fallback.convex = convex
-    return fallback, "reference"
+        return _compiled_problem(fun, x0, convex=convex, name=name), "compiled"
+    except ValueError:
+        return _callables_problem(fun, x0, convex=convex, name=name), "callables"
 
 
 # -- gamma profile and power-law fit -----------------------------------------------------
@@ -139,7 +110,7 @@ def sample_box(box: np.ndarray, samples: int, seed: int) -> np.ndarray:
     return lo + (hi - lo) * rng.random((samples, box.shape[0]))
 
 
-def gamma_profile(problem, points: np.ndarray, *, rule: str = "exact", seed: int = 0,
+def gamma_profile(problem, points: np.ndarray, *, hessian: str = "exact", seed: int = 0,
                   region: str = "ball", n_dirs: int = 16, n_radii: int = 32) -> dict:
     """``||g(x)||`` and the estimate of ``gamma(x)`` at every point (compiled problems)."""
     from numeric.gamma import estimate_gamma
@@ -149,7 +120,7 @@ def gamma_profile(problem, points: np.ndarray, *, rule: str = "exact", seed: int
         if not np.all(np.isfinite(g)):
             continue
         gn.append(float(np.linalg.norm(g)))
-        gam.append(float(estimate_gamma(problem, x, rule=rule, region=region, n_dirs=n_dirs,
+        gam.append(float(estimate_gamma(problem, x, hessian=hessian, region=region, n_dirs=n_dirs,
                                         n_radii=n_radii, seed=seed)))
         pts.append(np.asarray(x, dtype=float).tolist())
     return {"x": pts, "gnorm": gn, "gamma": gam, "region": region,
@@ -158,12 +129,12 @@ def gamma_profile(problem, points: np.ndarray, *, rule: str = "exact", seed: int
 
 # -- derived constants -> class claims -----------------------------------------------------
 
-def derived_claims(fun, box: np.ndarray, *, convex: bool, rule: str) -> list[dict]:
+def derived_claims(fun, box: np.ndarray, *, convex: bool, hessian: str) -> list[dict]:
     """Class claims with constants derived on ``box`` (one dict per class that applies)."""
     from theory import classes as C
     from theory import constants as K
     plans = []
-    if rule == "exact":
+    if hessian == "exact":
         plans += [("L2", K.hessian_lipschitz_constant, "lipschitz_hessian", "L2"),
                   ("L0", K.hessian_variation_constant, "bounded_hessian_variation", "L0")]
         if convex:
@@ -247,7 +218,7 @@ def default_x0(box: np.ndarray) -> np.ndarray:
 
 # -- the pipeline -----------------------------------------------------------------------
 
-def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str = "exact",
+def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: str = "exact",
             convex: bool | None = None, f_star=None, eps=None, budget=None, seed: int = 0, samples: int = 40,
             verify_claims: bool = True, progress=None) -> dict:
     """Run the whole exploration (see the module docstring); return a plain dict.
@@ -272,8 +243,8 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
         raise ValueError(f"x0 must be {n} finite numbers.")
     if isinstance(samples, bool) or int(samples) < 3:
         raise ValueError(f"samples must be an integer >= 3, got {samples!r}.")
-    if rule not in ("exact", "zero"):
-        raise ValueError(f"rule must be 'exact' or 'zero' for an expression, got {rule!r}.")
+    if hessian not in ("exact", "zero"):
+        raise ValueError(f"hessian must be 'exact' or 'zero' for an expression, got {hessian!r}.")
     convex = bool(convex)
     say("deriving and building oracles")
     problem, path = _numeric_problem_for(fun, x0_arr, convex=convex)
@@ -283,22 +254,16 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
 
     result: dict[str, Any] = {
         "expr": str(fun.expr), "input": expr, "variables": names, "params": dict(params or {}),
-        "box": box_arr.tolist(), "x0": x0_arr.tolist(), "rule": rule, "convex": convex,
+        "box": box_arr.tolist(), "x0": x0_arr.tolist(), "hessian": hessian, "convex": convex,
         "oracles": path, "gradient": [str(e) for e in fun.gradient],
         "hessian": [[str(e) for e in row] for row in fun.hessian.tolist()],
     }
 
     # measure
-    if path == "compiled":
-        say("estimating gamma at sampled points")
-        pts = sample_box(box_arr, int(samples), seed)
-        region = "O" if convex else "ball"
-        prof = gamma_profile(problem, pts, rule=rule, seed=seed, region=region)
-        fit = fit_power_law(prof["gnorm"], prof["gamma"])
-    else:
-        prof = {"x": [], "gnorm": [], "gamma": [], "region": None,
-                "how": "not measured: the compiled expression kind is unavailable"}
-        fit = fit_power_law([], [])
+    say("estimating gamma at sampled points")
+    pts = sample_box(box_arr, int(samples), seed)
+    prof = gamma_profile(problem, pts, hessian=hessian, seed=seed, region="O" if convex else "ball")
+    fit = fit_power_law(prof["gnorm"], prof["gamma"])
     result["profile"] = prof
     result["fit"] = fit
     if convex:
@@ -316,7 +281,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
                               "how": "estimated", **(predictions(fb, convex) if fb is not None else
                                                      {"stationarity": "no rate (fit unusable or alpha "
                                                                       "outside [0, 1])"})}]
-    claims = derived_claims(fun, box_arr, convex=convex, rule=rule)
+    claims = derived_claims(fun, box_arr, convex=convex, hessian=hessian)
     for c in claims:
         if "claim" in c:
             b = c["claim"].bound()
@@ -327,12 +292,12 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
 
     # verify
     reports = []
-    if verify_claims and path == "compiled":
+    if verify_claims:
         from gnsverify.verify import verify
         for c in claims:
             if "claim" not in c:
                 continue
-            case = make_case(fun, problem, c, rule=rule, convex=convex, f_star=f_star)
+            case = make_case(fun, problem, c, hessian=hessian, convex=convex, f_star=f_star)
             say(f"verifying {case.name}")
             kw = dict(seed=seed, progress=progress)
             if eps:
@@ -346,36 +311,30 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, rule: str =
     result["records"] = recs
     result["overall"] = rep.overall(recs) if recs else None
     if path != "compiled":
-        result["note"] = ("the compiled expression kind is not available: gamma was not measured and "
-                          "no claim was verified (only derivation and constants)")
+        result["note"] = ("the expression uses a function the compiled tapes do not know: it ran on "
+                          "NumPy callables (same pipeline, slower oracles)")
     return result
 
 
-def _explore_case_type():
-    from dataclasses import dataclass
-    from gnsverify.cases import Case
+@dataclass
+class ExploreCase(Case):
+    """A case whose rates are always the stationarity theorem (valid for every ``f``; it
+    needs no ``D``), while a declared-convex ``f`` with the exact Hessian still counts as
+    PSD, so Lemma 1 and its corollaries are checked."""
 
-    @dataclass
-    class ExploreCase(Case):
-        """A case whose rates are always the stationarity theorem (valid for every
-        ``f``; it needs no ``D``), while a declared-convex ``f`` with the exact Hessian
-        still counts as PSD, so Lemma 1 and its corollaries are checked."""
+    psd_declared: bool = False
 
-        psd_declared: bool = False
-
-        @property
-        def psd(self) -> bool:
-            return self.psd_declared or Case.psd.fget(self)
-
-    return ExploreCase
+    @property
+    def psd(self) -> bool:
+        return self.psd_declared or Case.psd.fget(self)
 
 
-def make_case(fun, problem, claim_entry: dict, *, rule: str, convex: bool, f_star=None):
+def make_case(fun, problem, claim_entry: dict, *, hessian: str, convex: bool, f_star=None):
     """A case for one derived class claim (see :func:`_explore_case_type`)."""
     how = claim_entry["how"]
-    return _explore_case_type()(
-        name=f"explore:{claim_entry['class']}", problem=problem, claim=claim_entry["claim"], rule=rule,
-        convex=False, psd_declared=bool(convex and rule in ("exact", "zero")),
+    return ExploreCase(
+        name=f"explore:{claim_entry['class']}", problem=problem, claim=claim_entry["claim"], hessian=hessian,
+        convex=False, psd_declared=bool(convex and hessian in ("exact", "zero")),
         f_star=None if f_star is None else float(f_star),
         f_star_how=None if f_star is None else "construction",
         max_iter=200, constants_how={claim_entry["constant"]: how},
@@ -384,130 +343,3 @@ def make_case(fun, problem, claim_entry: dict, *, rule: str, convex: bool, f_sta
                      "around x lies in the box"),
         params={"expr": str(fun.expr)},
     )
-
-
-# -- output -------------------------------------------------------------------------------
-
-def summary_text(result: dict) -> str:
-    from gnsverify import report as rep
-    lines = [f"f = {result['expr']}  (variables {', '.join(result['variables'])}; oracles: {result['oracles']})"]
-    fit = result["fit"]
-    if fit["alpha"] is not None:
-        lines.append(f"fitted gamma ~ {fit['c']:.4g} ||g||^{fit['alpha']:.4f}  (R^2 = {fit['r2']:.3f}, "
-                     f"{fit['used']} points)")
-    else:
-        lines.append(f"no power law fitted ({fit['used']} usable points)")
-    cols = ["source", "alpha", "M", "stationarity", "gap", "how"]
-    lines += ["", rep.text_table(cols, [[p.get(c) for c in cols] for p in result["predictions"]])]
-    if result["reports"]:
-        lines += ["", rep.summary_table(result["reports"])]
-        for r in result["reports"]:
-            if getattr(r, "notes", None):
-                lines.append(f"{rep.case_name(r)}: " + "; ".join(str(n) for n in r.notes))
-    if result.get("overall"):
-        lines += ["", f"overall: {result['overall']}"]
-    if result.get("note"):
-        lines += ["", f"note: {result['note']}"]
-    return "\n".join(lines)
-
-
-def profile_plot(result: dict) -> dict:
-    """Backend-neutral plot data: the gamma samples, the fit and the derived ``pi``."""
-    prof, fit = result["profile"], result["fit"]
-    g = np.asarray(prof["gnorm"], dtype=float)
-    y = np.asarray(prof["gamma"], dtype=float)
-    ok = np.isfinite(g) & np.isfinite(y) & (g > 0) & (y > 0)
-    series = [{"label": "estimated gamma(x)", "x": g[ok].tolist(), "y": y[ok].tolist(), "marker": "o",
-               "scatter": True, "kind": "observed"}]
-    if ok.any():
-        t = np.geomspace(g[ok].min(), g[ok].max(), 50)
-        if fit["alpha"] is not None:
-            series.append({"label": f"fit {fit['c']:.3g} t^{fit['alpha']:.3f}", "x": t.tolist(),
-                           "y": (fit["c"] * t ** fit["alpha"]).tolist(), "kind": "fit"})
-        for p in result["predictions"][1:]:
-            series.append({"label": f"bound pi(t), {p['source']}", "x": t.tolist(),
-                           "y": (t ** p["alpha"] / p["M"]).tolist(), "kind": "bound"})
-    return {"title": f"gamma profile of f = {result['expr']}",
-            "panels": [{"series": series, "xlabel": "||g(x)||", "ylabel": "gamma(x)", "xscale": "log",
-                        "yscale": "log"}]}
-
-
-def write_explore(out, result: dict, *, figures: bool = True) -> list[str]:
-    """Write explore.json, gamma_profile.csv, results.json/csv, EXPLORE.md (+ figures)."""
-    from gnsverify import report as rep
-    out = Path(out)
-    files = []
-    plain = {k: v for k, v in result.items() if k != "reports"}
-    plain["rates"] = rep.rate_rows(result["reports"])
-    (out / "explore.json").write_text(rep.dumps(plain) + "\n", encoding="utf-8")
-    prof = result["profile"]
-    n = len(result["variables"])
-    rep.write_csv(out / "gamma_profile.csv", [*result["variables"], "gnorm", "gamma"],
-                  [[*(x if len(x) == n else [None] * n), g, rep.jsonable(y)]
-                   for x, g, y in zip(prof["x"], prof["gnorm"], prof["gamma"])])
-    files += ["explore.json", "gamma_profile.csv"]
-    files += [p.name for p in rep.write_records(out, result["records"])]
-    figs: dict[str, str] = {}
-    if figures:
-        from gnsverify.figures import convergence_figure
-        (out / "figures").mkdir(exist_ok=True)
-        if prof["gnorm"]:
-            convergence_figure(profile_plot(result), out / "figures" / "gamma_profile.png")
-            figs["gamma profile"] = "figures/gamma_profile.png"
-        for r in result["reports"]:
-            if getattr(r, "curves", None):
-                rel = f"figures/{rep.slug(rep.case_name(r))}.png"
-                convergence_figure(r.curves, out / rel, title=rep.case_name(r))
-                figs[rep.case_name(r)] = rel
-        files += list(figs.values())
-    (out / "EXPLORE.md").write_text(explore_markdown(result, figs), encoding="utf-8")
-    files.append("EXPLORE.md")
-    return files
-
-
-def explore_markdown(result: dict, figs: dict) -> str:
-    from gnsverify import report as rep
-    fit = result["fit"]
-    lines = [f"# Exploring f = `{result['expr']}`", "",
-             f"Variables {', '.join(result['variables'])}; box {result['box']}; x0 {result['x0']}; "
-             f"Hessian rule {result['rule']}; convex declared: {result['convex']}; oracles: {result['oracles']}.",
-             "", "## Derivatives", "", f"- gradient: `{result['gradient']}`",
-             f"- Hessian: `{result['hessian']}`", "", "## Gradient-normalized smoothness", "",
-             f"gamma(x) estimated at {len(result['profile']['gnorm'])} sampled points ({result['profile']['how']}). "]
-    if fit["alpha"] is not None:
-        lines.append(f"Least-squares fit in log-log coordinates: gamma ~ {fit['c']:.4g} ||g||^{fit['alpha']:.4f} "
-                     f"(R^2 = {fit['r2']:.3f}; {fit['used']} points, {fit['skipped']} skipped as infinite or zero). "
-                     "A fit describes the samples; it is not a bound.")
-    lines += [""]
-    if "gamma profile" in figs:
-        lines += [f"![gamma profile]({figs['gamma profile']})", ""]
-    lines += ["## Constants on the box", "",
-              "Each constant holds on the box; the class bound it gives is proven at a point x "
-              "when the ball of radius pi(||g(x)||) around x lies in the box, so a violation "
-              "near the border can be a true statement about the claim outside its region.", "",
-              rep.markdown_table(["constant", "class", "value", "how", "lower", "upper", "error"],
-                                 [[c.get(k) for k in ("constant", "class", "value", "how", "lower", "upper",
-                                                      "error")] for c in result["constants"]]), "",
-              "## Predicted rates", "",
-              "Iterations to reach `eps`: `stationarity` is the theorem for `min ||g(x_k)|| <= eps` "
-              "(every f; the one verified below), `gap` the theorem for `f(x_k) - f* <= eps` "
-              "(convex f, needs D).", "",
-              rep.markdown_table(["source", "alpha", "M", "stationarity", "gap", "how"],
-                                 [[p.get(k) for k in ("source", "alpha", "M", "stationarity", "gap", "how")]
-                                  for p in result["predictions"]]), ""]
-    if result["reports"]:
-        lines += ["## Verification", "", rep.rate_table(rep.rate_rows(result["reports"]), "md"), ""]
-        for name, rel in figs.items():
-            if name != "gamma profile":
-                lines += [f"![{name}]({rel})", ""]
-        by_case: dict[str, list] = {}
-        for r in result["records"]:
-            by_case.setdefault(r["case"], []).append(r)
-        notes = {rep.case_name(r): list(getattr(r, "notes", []) or []) for r in result["reports"]}
-        for name, rs in by_case.items():
-            lines += [rep.claim_section(name, rs), ""]
-            if notes.get(name):
-                lines += ["Notes: " + "; ".join(str(n) for n in notes[name]) + ".", ""]
-    if result.get("note"):
-        lines += [f"Note: {result['note']}.", ""]
-    return "\n".join(lines)

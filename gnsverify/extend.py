@@ -256,3 +256,27 @@ def parse_params(items) -> dict[str, Any]:
             low = val.lower()
             out[key] = True if low == "true" else False if low == "false" else val
     return out
+
+
+# -- cases built from references ----------------------------------------------------
+
+def case_from_refs(problem_ref: str, class_ref: str, params: dict | None = None, *,
+                   hessian: str | None = None, name: str | None = None):
+    """A :class:`gnsverify.cases.Case` claiming the class ``class_ref`` (at ``params``) on
+    the problem ``problem_ref``, with the class's Hessian rule unless ``hessian`` says
+    otherwise (``f*`` unknown: the stationarity claims)."""
+    from gnsverify.cases import Case
+    problem = resolve_problem(problem_ref)
+    cls = resolve_class(class_ref, **(params or {}))
+    return Case(name=name or f"{getattr(problem, 'name', 'problem')}:{cls.name}", problem=problem,
+                claim=cls, hessian=hessian or getattr(cls, "hessian", "exact"), f_star=None,
+                description=f"problem {problem_ref} with the claim {class_ref}")
+
+
+def family_reference(text: str | None):
+    """The :class:`gnsverify.cases.Family` a reference names, else ``None``."""
+    from gnsverify.cases import Family
+    if not text or not is_reference(text):
+        return None
+    obj = load_object(text)
+    return obj if isinstance(obj, Family) else None

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from gnsverify.cases import Case, Family
-from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
+from gnsverify.verdict import FAIL, INCONCLUSIVE, Counterexample, Verdict, decide, worst
 
 WHATS = ("gamma", "instances", "both")
 #: ``pi = inf`` claims ``gamma(x) = inf``; such a claim is tested at this radius.
@@ -50,15 +50,16 @@ def violation_at(case: Case, x, *, seed: int = 0, n_dirs: int = FULL_SEARCH["n_d
     radius = float(min(case.bound().pi(gn), RADIUS_CAP))
     if not radius > 0:
         return None
-    v = find_violation(p, x, radius, rule=case.hessian_rule(), B=case.B, region=_region(case),
+    v = find_violation(p, x, radius, hessian=case.hessian_rule(), B=case.B, region=_region(case),
                        n_dirs=n_dirs, n_radii=n_radii, seed=int(seed))
     if not v.violated:
         return None
-    return dict(instance=case.params, x=x.tolist(), iteration=None,
-                inequality="gamma_lower_bound",
-                statement="||r_x(h)||_* <= ||g(x)||_* ||h|| / pi(||g(x)||_*) for ||h|| <= pi",
-                lhs=float(v.residual - v.noise), rhs=float(v.bound), gnorm=float(gn),
-                radius=radius, h=np.asarray(v.h).tolist(), step=float(v.step))
+    return Counterexample(
+        inequality="gamma_lower_bound",
+        statement="||r_x(h)||_* <= ||g(x)||_* ||h|| / pi(||g(x)||_*) for ||h|| <= pi",
+        lhs=float(v.residual - v.noise), rhs=float(v.bound), instance=case.params, x=x.tolist(),
+        extra=dict(gnorm=float(gn), radius=radius, h=np.asarray(v.h).tolist(),
+                   step=float(v.step))).to_dict()
 
 
 def sample_points(setup, results: dict, run_points: int, random_points: int, seed: int) -> list:
@@ -122,29 +123,23 @@ def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int 
     what = search_description(n, search["n_dirs"], search["n_radii"])
     if label:
         what = f"{label}: {what}"
+    reasons = [undecided["constants"]] if "constants" in undecided else []
     tried = 0
     for i, x in enumerate(points):
         tried += 1
         cx = violation_at(case, x, seed=seed + i, **search)
         if cx is not None:
             cx["search"] = what
-            if "constants" in undecided:
-                return Verdict(case.name, claim, INCONCLUSIVE, tried=tried, counterexample=cx,
-                               detail=f"violation found but {undecided['constants']}")
-            return Verdict(case.name, claim, FAIL, tried=tried, counterexample=cx,
-                           observed=cx["lhs"], predicted=cx["rhs"],
-                           detail=(f"gamma(x) < pi(||g(x)||_*) = {cx['radius']:.4g}: a step of "
-                                   f"norm {cx['step']:.3g} has residual {cx['lhs']:.4g} > "
-                                   f"{cx['rhs']:.4g} (point {tried}; {what})"))
-    if tried == 0:
-        return Verdict(case.name, claim, INCONCLUSIVE,
-                       detail=f"no point to test: neither the runs nor the sublevel-set sampling "
-                              f"gave a point ({what})")
-    if "constants" in undecided:
-        return Verdict(case.name, claim, INCONCLUSIVE, tried=tried,
-                       detail=f"no violation at {tried} points ({what}), but {undecided['constants']}")
-    return Verdict(case.name, claim, PASS, tried=tried,
-                   detail=f"no violation of gamma(x) >= pi(||g(x)||_*) at {tried} points ({what})")
+            detail = (f"gamma(x) < pi(||g(x)||_*) = {cx['radius']:.4g}: a step of norm "
+                      f"{cx['step']:.3g} has residual {cx['lhs']:.4g} > {cx['rhs']:.4g} "
+                      f"(point {tried}; {what})")
+            return decide(case.name, claim, tried=tried, what=what, violation=cx,
+                          violation_detail=detail, undecided=reasons, observed=cx["lhs"],
+                          predicted=cx["rhs"])
+    return decide(case.name, claim, tried=tried, undecided=reasons,
+                  what=(f"no violation of gamma(x) >= pi(||g(x)||_*) at {tried} points ({what})"
+                        if tried else f"no point to test: neither the runs nor the sublevel-set "
+                                      f"sampling gave a point ({what})"))
 
 
 # ------------------------------------------------------------------------- hypothesis
@@ -206,24 +201,22 @@ def _gamma_search(case: Case, examples: int, seed: int) -> Verdict:
 
     cx, calls = _run_property(strat, check, examples, seed)
     und = case.undecided_constants()
-    if cx is not None:
-        v = INCONCLUSIVE if und else FAIL
-        return Verdict(case.name, "falsify:gamma_lower_bound", v, tried=calls, counterexample=cx,
-                       observed=cx["lhs"], predicted=cx["rhs"],
-                       detail=("minimal point violating gamma(x) >= pi(||g(x)||_*)"
-                               + (f"; but constant(s) {', '.join(und)} only estimated" if und else "")))
-    if und:
-        return Verdict(case.name, "falsify:gamma_lower_bound", INCONCLUSIVE, tried=calls,
-                       detail=f"no violation, but constant(s) {', '.join(und)} only estimated")
-    return Verdict(case.name, "falsify:gamma_lower_bound", PASS, tried=calls,
-                   detail=f"no violation at {calls} generated points")
+    return decide(case.name, "falsify:gamma_lower_bound", tried=calls,
+                  what=f"no violation at {calls} generated points", violation=cx,
+                  violation_detail="minimal point violating gamma(x) >= pi(||g(x)||_*)",
+                  undecided=[f"constant(s) {', '.join(und)} only estimated"] if und else [],
+                  observed=None if cx is None else cx["lhs"],
+                  predicted=None if cx is None else cx["rhs"])
 
 
 def check_instance(case: Case) -> dict | None:
     """Run one instance (theory step and adaptive search) and return the counterexample
     of the first decidable FAIL among its invariants and global bound, or ``None``."""
-    from gnsverify.verify import verify
-    rep = verify(case, budget="quick", runs=("theory", "adaptive"), _falsify=False)
+    from gnsverify.checks.global_bound import GlobalBoundCheck
+    from gnsverify.checks.invariants import InvariantsCheck
+    from gnsverify.pipeline import check_case
+    rep = check_case(case, [InvariantsCheck(), GlobalBoundCheck()], budget="quick",
+                     runs=("theory", "adaptive"))
     for v in rep.verdicts:
         if v.verdict == FAIL:
             cx = dict(v.counterexample or {})
@@ -233,17 +226,17 @@ def check_instance(case: Case) -> dict | None:
     return None
 
 
-def _instances_search(family: Family, name: str, examples: int, seed: int) -> Verdict:
+def instances_search(family: Family, name: str, examples: int, seed: int) -> Verdict:
+    """The instance search over ``family`` (verdicts named for the case ``name``)."""
     def check(params):
         return check_instance(family.build(params))
 
     cx, calls = _run_property(family.strategy, check, examples, seed)
-    if cx is not None:
-        return Verdict(name, "falsify:instances", FAIL, tried=calls, counterexample=cx,
-                       detail=f"minimal failing instance of family {family.name}: {cx.get('claim')} "
-                              f"({cx.get('inequality')}) at iteration {cx.get('iteration')}")
-    return Verdict(name, "falsify:instances", PASS, tried=calls,
-                   detail=f"{calls} generated instances of family {family.name} pass")
+    detail = "" if cx is None else (f"minimal failing instance of family {family.name}: "
+                                    f"{cx.get('claim')} ({cx.get('inequality')}) at iteration "
+                                    f"{cx.get('iteration')}")
+    return decide(name, "falsify:instances", tried=calls, violation=cx, violation_detail=detail,
+                  what=f"{calls} generated instances of family {family.name} pass")
 
 
 def search(claim_or_case, *, examples: int = 20, seed: int = 0, what: str = "both") -> Verdict:
@@ -263,7 +256,7 @@ def search(claim_or_case, *, examples: int = 20, seed: int = 0, what: str = "bot
     if isinstance(claim_or_case, Family):
         if what == "gamma":
             raise ValueError("what must be 'instances' or 'both' for a Family (gamma needs a Case).")
-        return _instances_search(claim_or_case, claim_or_case.name, examples, seed)
+        return instances_search(claim_or_case, claim_or_case.name, examples, seed)
     if not isinstance(claim_or_case, Case):
         raise ValueError(f"claim_or_case must be a gnsverify Case or Family, "
                          f"got {type(claim_or_case).__name__}.")
@@ -273,14 +266,16 @@ def search(claim_or_case, *, examples: int = 20, seed: int = 0, what: str = "bot
         out.append(_gamma_search(case, examples, seed))
     if what in ("instances", "both"):
         if case.family is None:
-            out.append(Verdict(case.name, "falsify:instances", INCONCLUSIVE,
-                               detail="the case has no instance family to generate from"))
+            out.append(decide(case.name, "falsify:instances", tried=0,
+                              what="the case has no instance family to generate from"))
         else:
-            out.append(_instances_search(case.family, case.name, examples, seed))
+            out.append(instances_search(case.family, case.name, examples, seed))
     if len(out) == 1:
         return out[0]
     w = worst(out)
     chosen = next(v for v in out if v.verdict == w)
-    return Verdict(case.name, "falsify:both", w, tried=sum(v.tried for v in out),
-                   counterexample=chosen.counterexample,
-                   detail="; ".join(f"{v.claim}: {v.verdict} ({v.detail})" for v in out))
+    return decide(case.name, "falsify:both", tried=sum(v.tried for v in out),
+                  what="; ".join(f"{v.claim}: {v.verdict} ({v.detail})" for v in out),
+                  violation=chosen.counterexample if w != "PASS" else None,
+                  violation_detail="; ".join(f"{v.claim}: {v.verdict} ({v.detail})" for v in out),
+                  undecided=[chosen.detail] if w == INCONCLUSIVE else [])

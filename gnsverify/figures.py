@@ -3,7 +3,7 @@
 Convergence plot data (``CaseReport.curves``) may come in any of these shapes:
 
 * the shape :func:`gnsverify.verify.verify` produces:
-  ``{"measure", "runs": {name: {"k", "value"}}, "bound": {rule: {"eps", "K"}}}``,
+  ``{"measure", "runs": {name: {"k", "value"}}, "bound": {step: {"eps", "K"}}}``,
   drawn as two panels: the runs against the iteration (with the points
   ``(K(eps), eps)`` that fall in range), and the iterations to reach each ``eps``,
   observed against the theorem's ``K(eps)`` (see :func:`_verify_panels`);
@@ -107,19 +107,19 @@ def _verify_panels(curves: dict) -> list[dict]:
                                "y": [k for _, k in hits], "kind": "observed", "marker": "o"})
     notes = []
     limit = BOUND_RANGE * kmax
-    for rule, b in bounds.items():
+    for step, b in bounds.items():
         K = _as_float_array(b.get("K", []))
         e = _as_float_array(b.get("eps", []))
         shown = np.isfinite(K) & (K <= limit)
         hidden = K[np.isfinite(K) & ~shown]
         if shown.any():
-            series.append({"label": f"K(eps), {rule} theorem", "x": K[shown].tolist(), "y": e[shown].tolist(),
+            series.append({"label": f"K(eps), {step} theorem", "x": K[shown].tolist(), "y": e[shown].tolist(),
                            "kind": "bound", "marker": "v"})
         if hidden.size:
-            notes.append(f"{rule}: {hidden.size} of {K.size} points (K(eps), eps) beyond k = {limit:.0f}")
+            notes.append(f"{step}: {hidden.size} of {K.size} points (K(eps), eps) beyond k = {limit:.0f}")
         ok = np.isfinite(K) & (K > 0)
         if ok.any():
-            counts.append({"label": f"K(eps), {rule} theorem", "x": e[ok].tolist(), "y": K[ok].tolist(),
+            counts.append({"label": f"K(eps), {step} theorem", "x": e[ok].tolist(), "y": K[ok].tolist(),
                            "kind": "bound", "marker": "v"})
     left = {"series": series, "xlabel": "iteration k", "ylabel": measure, "yscale": "log",
             "title": "convergence"}

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict
+from gnsverify.verdict import Counterexample, Verdict, decide
 
 #: Relative rounding allowance. Unit roundoff is 1.1e-16; an oracle value here is a
 #: sum over at most a few thousand samples of terms computed with a few flops each,
@@ -62,7 +62,6 @@ CLAIM_OF = {
     "gap_by_gradient": "invariant:convex_gap",
 }
 CLAIMS = tuple(dict.fromkeys(CLAIM_OF.values()))
-STEP_RULES = ("adaptive", "theory", "ideal")
 
 
 @dataclass
@@ -86,12 +85,13 @@ class RunContext:
     instance: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.step not in STEP_RULES:
-            raise ValueError(f"step must be one of {STEP_RULES}, got {self.step!r}.")
+        from theory.symbols import STEPS
+        if self.step not in STEPS:
+            raise ValueError(f"step must be one of {STEPS}, got {self.step!r}.")
 
 
 @dataclass
-class Check:
+class Evaluation:
     """One inequality evaluated on one run."""
 
     claim: str
@@ -174,7 +174,7 @@ def _needs(ineq, kind) -> tuple:
 
 def _applies(ineq, step, ctx) -> bool:
     if step in ineq.guaranteed_for:          # enforced by the algorithm, whatever H is
-        return step in ineq.rules and (ctx.convex or "convex" not in ineq.requires)
+        return step in ineq.steps and (ctx.convex or "convex" not in ineq.requires)
     if not ineq.applies_to(step, ctx.psd, ctx.convex):
         return False
     if step == "ideal":
@@ -186,7 +186,7 @@ def _applies(ineq, step, ctx) -> bool:
     return True
 
 
-def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Check]:
+def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Evaluation]:
     """Evaluate every applicable inequality on one run; see the module docstring."""
     from theory import inequalities as TI
     tr = result.trace
@@ -238,69 +238,65 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Check]
             tried = int(holds.shape[0])
         rows_out = dict(rows)
         rows_out["_lhs"], rows_out["_rhs"] = lhs, rhs
-        checks.append(Check(claim=claim, run=run, inequality=ineq.name, kind=kind, needs=needs,
-                            tried=tried, bad=bad, rows=rows_out, iters=iters, x=X))
+        checks.append(Evaluation(claim=claim, run=run, inequality=ineq.name, kind=kind, needs=needs,
+                                 tried=tried, bad=bad, rows=rows_out, iters=iters, x=X))
     return checks
 
 
-def _counterexample(check: Check, i: int, instance: dict) -> dict:
+def _counterexample(ev: Evaluation, i: int, instance: dict) -> Counterexample:
     from theory import inequalities as TI
-    ineq = TI.get(check.inequality)
-    k = int(check.iters[i])
-    cx = dict(instance=instance, run=check.run, iteration=k, inequality=check.inequality,
-              statement=ineq.statement, lhs=float(check.rows["_lhs"][i]),
-              rhs=float(check.rows["_rhs"][i]),
-              values={n: float(np.asarray(check.rows[n])[i]) for n in ineq.needs
-                      if n in check.rows})
-    if check.x is not None and k < check.x.shape[0]:
-        cx["x"] = check.x[k].tolist()
-    return cx
+    ineq = TI.get(ev.inequality)
+    k = int(ev.iters[i])
+    return Counterexample(
+        inequality=ev.inequality, statement=ineq.statement, lhs=float(ev.rows["_lhs"][i]),
+        rhs=float(ev.rows["_rhs"][i]), instance=instance, run=ev.run, iteration=k,
+        x=ev.x[k].tolist() if ev.x is not None and k < ev.x.shape[0] else None,
+        extra={"values": {n: float(np.asarray(ev.rows[n])[i]) for n in ineq.needs if n in ev.rows}})
 
 
-def verdicts(case_name: str, checks: list[Check], undecided: dict | None = None,
+def verdicts(case_name: str, evaluations: list[Evaluation], undecided: dict | None = None,
              instance: dict | None = None, claims=CLAIMS) -> list[Verdict]:
-    """One verdict per claim from the checks of all runs.
+    """One verdict per claim from the evaluations of all runs (:func:`decide`).
 
-    FAIL: a decidable check is violated (counterexample: the earliest violation).
-    INCONCLUSIVE: an undecidable check was violated or could not be decided (reason:
-    which dependency is missing). PASS: everything evaluated holds.
+    A violated decidable inequality is a FAIL (counterexample: the earliest violation);
+    a violated undecidable one (it rests on an estimated constant, ``D`` or ``f*``) is
+    INCONCLUSIVE with its counterexample; so is a claim whose inequalities could not be
+    decided; one whose evaluations all hold is PASS; one with no evaluation at all is
+    INCONCLUSIVE (nothing was checked).
     """
     undecided = undecided or {}
     instance = instance or {}
     out = []
     for claim in claims:
-        cs = [c for c in checks if c.claim == claim]
-        if not cs:
+        es = [e for e in evaluations if e.claim == claim]
+        if not es:
             continue
-        tried = sum(c.tried for c in cs)
+        tried = sum(e.tried for e in es)
         fails, blocked, reasons = [], [], []
-        for c in cs:
-            missing = [undecided[d] for d in c.needs if d in undecided]
-            if c.bad.size:
-                (blocked if missing else fails).append(c)
-            if missing:
-                reasons.extend(missing)
-        names = sorted({c.inequality for c in cs})
+        for e in es:
+            missing = [undecided[d] for d in e.needs if d in undecided]
+            if e.bad.size:
+                (blocked if missing else fails).append(e)
+            reasons.extend(missing)
+        names = ", ".join(sorted({e.inequality for e in es}))
+        what = f"{names} hold on {tried} evaluations"
         if fails:
-            c = min(fails, key=lambda c: int(c.iters[c.bad[0]]))
-            out.append(Verdict(case_name, claim, FAIL, detail=(
-                f"{c.inequality} violated on the {c.run} run at iteration "
-                f"{int(c.iters[c.bad[0]])} ({sum(x.bad.size for x in fails)} violation(s) among "
-                f"{tried} evaluations of {', '.join(names)})"), tried=tried,
-                counterexample=_counterexample(c, int(c.bad[0]), instance)))
-        elif reasons:
-            reason = "; ".join(sorted(set(reasons)))
-            cx = None
-            if blocked:
-                c = blocked[0]
-                cx = _counterexample(c, int(c.bad[0]), instance)
-            out.append(Verdict(case_name, claim, INCONCLUSIVE, tried=tried, counterexample=cx,
-                               detail=(f"cannot decide: {reason}"
-                                       + (f"; {blocked[0].inequality} violated on the "
-                                          f"{blocked[0].run} run" if blocked else ""))))
+            e = min(fails, key=lambda e: int(e.iters[e.bad[0]]))
+            detail = (f"{e.inequality} violated on the {e.run} run at iteration "
+                      f"{int(e.iters[e.bad[0]])} ({sum(x.bad.size for x in fails)} violation(s) among "
+                      f"{tried} evaluations of {names})")
+            out.append(decide(case_name, claim, tried=tried, what=what,
+                              violation=_counterexample(e, int(e.bad[0]), instance),
+                              violation_detail=detail))
+        elif blocked:
+            e = blocked[0]
+            out.append(decide(case_name, claim, tried=tried, what=what,
+                              violation=_counterexample(e, int(e.bad[0]), instance),
+                              violation_detail=f"{e.inequality} violated on the {e.run} run",
+                              undecided=sorted(set(reasons))))
         else:
-            out.append(Verdict(case_name, claim, PASS, tried=tried,
-                               detail=f"{', '.join(names)} hold on {tried} evaluations"))
+            out.append(decide(case_name, claim, tried=tried, what=what,
+                              undecided=sorted(set(reasons))))
     return out
 
 

@@ -42,8 +42,8 @@ def phase_experiment(nus=(0.0, 0.5, 1.0), betas=(0.0, 0.25, 0.5, 0.75, 1.0), *, 
     least 2 iterations (e.g. a superlinear run); such points still list their counts.
     """
     from gnsverify.catalog import synthetic_case
-    from gnsverify.verify import fit_order
-    from numeric.solver import minimize_gns
+    from gnsverify.checks.order import fit_order
+    from gnsverify.runs import run_gns
     nus = _check_grid("nus", nus, 0.0, 1.0)
     betas = _check_grid("betas", betas, 0.0, 1.0)
     if not (np.isfinite(C2) and C2 > 0):
@@ -61,16 +61,11 @@ def phase_experiment(nus=(0.0, 0.5, 1.0), betas=(0.0, 0.25, 0.5, 0.75, 1.0), *, 
     for i, nu in enumerate(nus):
         for j, beta in enumerate(betas):
             case = synthetic_case(dict(nu=float(nu), C2=float(C2), beta=float(beta), x0=float(x0)))
-            p = case.get_problem()
-            bound = case.bound()
             alpha = 1.0 / (1.0 + nu)
-            F0 = p.value(case.start())
+            F0 = case.get_problem().value(case.start())
             eps = F0 * 10.0 ** -np.arange(1, rungs + 1)
-            kw = dict(rule=case.hessian_rule(), step=step, max_iter=int(max_iter),
-                      gamma0=1.0, gtol=0.0, ftol=0.5 * float(eps[-1]), f_star=0.0)
-            if step == "theory":
-                kw["bound"] = (bound.alphas(), bound.Ms())
-            r = minimize_gns(p, case.start(), **kw)
+            r = run_gns(case, step, max_iter=int(max_iter), record_x=False,
+                        stop=dict(gtol=0.0, ftol=0.5 * float(eps[-1]), f_star=0.0))
             gap = np.minimum.accumulate(np.asarray(r.trace.f, float))
             its = [int(np.argmax(gap <= e)) if np.any(gap <= e) else None for e in eps]
             pts = [(e, k) for e, k in zip(eps, its) if k is not None and k >= 2]

@@ -1,16 +1,19 @@
-"""Verdicts: what the checker says about one claim on one case.
+"""Verdicts: what the checker says about one claim on one case, and the one rule that
+decides them.
 
-``verdict`` is ``PASS`` (no violation found; ``tried`` says how many cases/steps
-were examined), ``FAIL`` (with a minimal ``counterexample``: instance, point,
-iteration, and both sides of the violated inequality) or ``INCONCLUSIVE`` (with
-the reason in ``detail``, naming what is missing to decide).
+``verdict`` is ``PASS`` (something that could have failed was checked and held;
+``tried`` says how much, ``detail`` what), ``FAIL`` (with a minimal
+``counterexample``: instance, point, iteration, and both sides of the violated
+inequality) or ``INCONCLUSIVE`` (with the reason in ``detail``, naming what is
+missing to decide). Every verdict of the package is made by :func:`decide`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
+VERDICTS = (PASS, FAIL, INCONCLUSIVE)
 
 
 @dataclass
@@ -28,9 +31,66 @@ class Verdict:
         return asdict(self)
 
 
+@dataclass
+class Counterexample:
+    """Everything needed to replay a violation: the violated inequality (its name and
+    statement), both sides, the instance, and where (run, iteration, point)."""
+
+    inequality: str
+    statement: str
+    lhs: Any
+    rhs: Any
+    instance: dict = field(default_factory=dict)
+    run: str | None = None
+    iteration: int | None = None
+    x: list | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"instance": self.instance, "run": self.run, "iteration": self.iteration,
+               "inequality": self.inequality, "statement": self.statement, "lhs": self.lhs,
+               "rhs": self.rhs}
+        if self.x is not None:
+            out["x"] = self.x
+        out.update(self.extra)
+        return out
+
+
+def decide(case: str, claim: str, *, tried: int, what: str,
+           violation: Counterexample | dict | None = None, violation_detail: str = "",
+           undecided=(), minimum: int = 1, observed=None, predicted=None) -> Verdict:
+    """The verdict rule, the one place verdicts are made.
+
+    * a ``violation`` with nothing ``undecided`` is a FAIL (``violation_detail`` says
+      what was violated; the counterexample is attached);
+    * a ``violation`` that rests on something ``undecided`` (an estimated constant, an
+      unknown ``f*``, ...) is INCONCLUSIVE, with the counterexample;
+    * no violation but something ``undecided``: INCONCLUSIVE, saying what is missing;
+    * fewer than ``minimum`` things ``tried``: INCONCLUSIVE ("nothing ... checked": a PASS
+      needs something that could have failed);
+    * otherwise PASS; ``what`` says what was tried.
+    """
+    reasons = "; ".join(dict.fromkeys(str(u) for u in undecided if u))
+    cx = violation.to_dict() if isinstance(violation, Counterexample) else violation
+    if cx is not None:
+        if reasons:
+            return Verdict(case, claim, INCONCLUSIVE, observed, predicted, tried=tried,
+                           counterexample=cx,
+                           detail=f"{violation_detail} but cannot decide: {reasons}")
+        return Verdict(case, claim, FAIL, observed, predicted, violation_detail, tried, cx)
+    if reasons:
+        return Verdict(case, claim, INCONCLUSIVE, observed, predicted, tried=tried,
+                       detail=f"cannot decide: {reasons} ({what})")
+    if tried < minimum:
+        return Verdict(case, claim, INCONCLUSIVE, observed, predicted, tried=tried,
+                       detail=f"nothing decidable was checked: {what}")
+    return Verdict(case, claim, PASS, observed, predicted, what, tried)
+
+
 def worst(verdicts) -> str:
-    """FAIL if any FAILs, else INCONCLUSIVE if any is, else PASS."""
-    vs = [v.verdict for v in verdicts]
+    """FAIL if any FAILs, else INCONCLUSIVE if any is, else PASS (verdicts or their
+    strings)."""
+    vs = [v if isinstance(v, str) else v.verdict for v in verdicts]
     if FAIL in vs:
         return FAIL
     if INCONCLUSIVE in vs:

@@ -8,7 +8,7 @@ from importlib import import_module
 _WHERE = {
     "REGISTRY": "numeric.problems", "Problem": "numeric.problems",
     "GNSReference": "numeric.reference", "minimize_reference": "numeric.reference",
-    "HessianRule": "numeric.rules", "make_rule": "numeric.rules",
+    "HessianRule": "numeric.hessians", "hessian_rule": "numeric.hessians",
     "minimize_gns": "numeric.solver", "Result": "numeric.trace", "Trace": "numeric.trace",
 }
 

@@ -40,20 +40,20 @@ def check_f_star(problem, f_star):
     return math.nan if f_star is None else check_real("f_star", f_star, lo=-math.inf)
 
 
-def resolve_rule(problem, rule):
-    """A :class:`numeric.rules.HessianRule` of ``problem`` from a name or a rule object."""
-    from numeric.rules import HessianRule, make_rule
-    if isinstance(rule, HessianRule):
-        r = rule
-    elif isinstance(rule, str) and rule in problem.rules:
-        r = make_rule(rule, problem.n)
+def resolve_hessian(problem, hessian):
+    """A :class:`numeric.hessians.HessianRule` of ``problem`` from a name or a rule object."""
+    from numeric.hessians import HessianRule, hessian_rule
+    if isinstance(hessian, HessianRule):
+        r = hessian
+    elif isinstance(hessian, str) and hessian in problem.hessians:
+        r = hessian_rule(hessian, problem.n)
     else:
-        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
-                         f"got {rule!r}.")
-    if r.name not in problem.rules:
-        raise ValueError(f"rule must be one of {problem.rules} for problem {problem.name!r}, "
+        raise ValueError(f"hessian must be one of {problem.hessians} for problem {problem.name!r}, "
+                         f"got {hessian!r}.")
+    if r.name not in problem.hessians:
+        raise ValueError(f"hessian must be one of {problem.hessians} for problem {problem.name!r}, "
                          f"got {r.name!r}.")
     if r.E0.size and r.E0.shape != (problem.n, problem.n):
-        raise ValueError(f"rule must be built for dimension {problem.n} (its E0 has shape "
+        raise ValueError(f"hessian must be built for dimension {problem.n} (its E0 has shape "
                          f"{r.E0.shape}).")
     return r

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from functools import lru_cache
 
 import numba
@@ -59,18 +60,51 @@ def _package_locator(base):
     return Locator
 
 
-def _install_locators() -> None:
-    impl = caching.CacheImpl
+#: numba versions whose private caching layout the locators were written against
+LOCATOR_NUMBA_VERSIONS = ((0, 60), (0, 68))
+
+
+def _version(text: str) -> tuple[int, int]:
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts + [0] * (2 - len(parts)))
+
+
+def _install_locators(module=caching, version: str = numba.__version__) -> bool:
+    """Put the package locators in front of numba's (module docstring). Returns whether
+    they are installed. The hook is numba's private ``CacheImpl._locator_classes``: on a
+    numba version outside :data:`LOCATOR_NUMBA_VERSIONS`, or when that attribute is not
+    a list, nothing is patched and kernels are cached by numba's own rule (stamped with
+    their own file only; a warning says so: after editing one module of ``numeric``,
+    clear ``__pycache__``)."""
+    lo, hi = LOCATOR_NUMBA_VERSIONS
+    impl = getattr(module, "CacheImpl", None)
+    names = ("UserProvidedCacheLocator", "InTreeCacheLocator", "UserWideCacheLocator")
+    usable = (lo <= _version(version) <= hi and impl is not None
+              and isinstance(getattr(impl, "_locator_classes", None), list)
+              and all(hasattr(module, n) for n in names))
+    if not usable:
+        warnings.warn(f"numba {version}: numeric's cache locators are not installed (tested with "
+                      f"numba {lo[0]}.{lo[1]} to {hi[0]}.{hi[1]}); a kernel's disk cache is stamped "
+                      "with its own file only.", RuntimeWarning, stacklevel=2)
+        return False
     if getattr(impl, "_gnsverify_locators", False):
-        return
-    impl._locator_classes = [_package_locator(caching.UserProvidedCacheLocator),
-                             _package_locator(caching.InTreeCacheLocator),
-                             _package_locator(caching.UserWideCacheLocator),
+        return True
+    impl._locator_classes = [*(_package_locator(getattr(module, n)) for n in names),
                              *impl._locator_classes]
     impl._gnsverify_locators = True
+    return True
 
 
-_install_locators()
+LOCATORS_INSTALLED = _install_locators()
+
+# The user-callables problem calls back into Python (object mode) from the same
+# dispatch the compiled kernels use; numba notes once per kernel that such code holds
+# the GIL despite ``nogil=True``. That is the documented price of that one problem kind.
+warnings.filterwarnings("ignore", message="Code running in object mode won't allow parallel",
+                        category=numba.NumbaWarning)
 
 JIT_OPTIONS = dict(cache=True, fastmath=False, nogil=True, error_model="numpy")
 

@@ -68,9 +68,9 @@ given ``seed`` (a private splitmix64 stream: no global random state is touched).
 
 Compiled interface (agreed with the solver and the checker)::
 
-    gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_radii,
+    gamma_estimate(kind, data, hcode, hdata, mode, B, L, x, region, n_dirs, n_radii,
                    seed, gamma_hi) -> float
-    violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs,
+    violation_at(kind, data, hcode, hdata, mode, B, L, x, radius, region, n_dirs,
                  n_radii, seed) -> (ratio, h)
     violation_report(same arguments) -> (ratio, h, ||g||_*, ||r_x(h)||_*, tau(h))
 
@@ -393,7 +393,7 @@ def _keep_top(top_sc, top_k, top_s, sc, k, s):
 
 
 @jit
-def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_radii,
+def _search(kind, data, hcode, hdata, mode, B, L, x, region, how, cap, n_dirs, n_radii,
             seed, refine):
     """Minimize the score over the sample set (+ refinement when ``refine``).
 
@@ -407,7 +407,7 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
     best_h = np.zeros(n)
     if not np.isfinite(gnorm):
         return np.nan, best_h, np.nan, 0.0
-    H = _or.hess(kind, data, rule, rdata, x, g, gnorm)
+    H = _or.hess(kind, data, hcode, hdata, x, g, gnorm)
     for i in range(n):
         for j in range(n):
             if not np.isfinite(H[i, j]):
@@ -543,7 +543,7 @@ def _search(kind, data, rule, rdata, mode, B, L, x, region, how, cap, n_dirs, n_
 
 # ----------------------------------------------------------------- public kernels
 @jit
-def gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_radii, seed,
+def gamma_estimate(kind, data, hcode, hdata, mode, B, L, x, region, n_dirs, n_radii, seed,
                    gamma_hi):
     """Upper estimate of ``gamma(x)`` (region 0: ``gamma_ball``; 1: ball ∩ ``O``).
 
@@ -554,7 +554,7 @@ def gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region, n_dirs, n_rad
     # np.int64 / np.bool_ keep the arguments non-literal: one compiled _search serves
     # this kernel and the Python wrapper estimate_gamma (which calls _search directly:
     # a compiled wrapper in between would link and optimize all of _search once more)
-    best, _, gnorm, _ = _search(kind, data, rule, rdata, mode, B, L, x, region,
+    best, _, gnorm, _ = _search(kind, data, hcode, hdata, mode, B, L, x, region,
                                 np.int64(MODE_GAMMA), gamma_hi, n_dirs, n_radii, seed,
                                 np.bool_(True))
     return _estimate(best, gnorm, gamma_hi)
@@ -572,7 +572,7 @@ def _estimate(best, gnorm, gamma_hi):
 
 
 @jit
-def violation_report(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs, n_radii,
+def violation_report(kind, data, hcode, hdata, mode, B, L, x, radius, region, n_dirs, n_radii,
                      seed):
     """Worst sampled step for the claim ``gamma(x) >= radius``:
     ``(ratio, h, ||g||_*, ||r_x(h)||_*, tau(h))``.
@@ -583,21 +583,21 @@ def violation_report(kind, data, rule, rdata, mode, B, L, x, radius, region, n_d
     counterexample to ``gamma(x) >= radius``. ``ratio = inf`` when ``||g||_* = 0`` and some
     guarded residual is positive; ``nan`` when the oracles are not finite at ``x``.
     """
-    best, h, gnorm, eps0 = _search(kind, data, rule, rdata, mode, B, L, x, region,
+    best, h, gnorm, eps0 = _search(kind, data, hcode, hdata, mode, B, L, x, region,
                                    np.int64(MODE_VIOLATION), radius, n_dirs, n_radii, seed,
                                    np.bool_(True))
-    return _violation_of(kind, data, rule, rdata, mode, B, L, x, radius, best, h, gnorm, eps0)
+    return _violation_of(kind, data, hcode, hdata, mode, B, L, x, radius, best, h, gnorm, eps0)
 
 
 @jit
-def _violation_of(kind, data, rule, rdata, mode, B, L, x, radius, best, h, gnorm, eps0):
+def _violation_of(kind, data, hcode, hdata, mode, B, L, x, radius, best, h, gnorm, eps0):
     """:func:`violation_report` from the search's result ``(best, h, gnorm, eps0)``
     (separate so that the Python wrapper can call ``_search`` itself: a compiled
     caller of ``_search`` links and optimizes all of it once more)."""
     if np.isnan(gnorm):
         return np.nan, h, np.nan, np.nan, np.nan
     _, g = _or.value_grad(kind, data, x)
-    H = _or.hess(kind, data, rule, rdata, x, g, gnorm)
+    H = _or.hess(kind, data, hcode, hdata, x, g, gnorm)
     rn, tau = guarded_residual(kind, data, mode, B, L, x, g, gnorm, H, eps0, h)
     q = -best                              # max guarded residual per unit step
     if not np.isfinite(q) and q < 0.0:
@@ -610,10 +610,10 @@ def _violation_of(kind, data, rule, rdata, mode, B, L, x, radius, best, h, gnorm
 
 
 @jit
-def violation_at(kind, data, rule, rdata, mode, B, L, x, radius, region, n_dirs, n_radii,
+def violation_at(kind, data, hcode, hdata, mode, B, L, x, radius, region, n_dirs, n_radii,
                  seed):
     """``(ratio, h)`` of :func:`violation_report` (the compiled interface)."""
-    ratio, h, _, _, _ = violation_report(kind, data, rule, rdata, mode, B, L, x, radius,
+    ratio, h, _, _, _ = violation_report(kind, data, hcode, hdata, mode, B, L, x, radius,
                                          region, n_dirs, n_radii, seed)
     return ratio, h
 
@@ -652,14 +652,14 @@ def _check_count(name, value, lo, hi):
     return int(value)
 
 
-def _prepare(problem, x, rule, B, region, n_dirs, n_radii, seed):
+def _prepare(problem, x, hessian, B, region, n_dirs, n_radii, seed):
     from numeric.metric import make_metric
     from numeric.problems.base import Problem, check_point
-    from numeric._checks import resolve_rule
+    from numeric._checks import resolve_hessian
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a numeric.problems.base.Problem, got {type(problem).__name__}.")
     x = check_point(problem, x)
-    r = resolve_rule(problem, rule)
+    r = resolve_hessian(problem, hessian)
     if region not in REGIONS:
         raise ValueError(f"region must be one of {sorted(REGIONS)}, got {region!r}.")
     n_dirs = _check_count("n_dirs", n_dirs, 0, 100000)
@@ -672,7 +672,7 @@ def _prepare(problem, x, rule, B, region, n_dirs, n_radii, seed):
     return x, r, met, REGIONS[region], n_dirs, n_radii, seed
 
 
-def estimate_gamma(problem, x, rule="exact", B=None, region="ball",
+def estimate_gamma(problem, x, hessian="exact", B=None, region="ball",
                    n_dirs=ESTIMATOR_DEFAULTS["n_dirs"], n_radii=ESTIMATOR_DEFAULTS["n_radii"],
                    seed=ESTIMATOR_DEFAULTS["seed"], gamma_hi=ESTIMATOR_DEFAULTS["gamma_hi"],
                    refine=True) -> float:
@@ -685,7 +685,7 @@ def estimate_gamma(problem, x, rule="exact", B=None, region="ball",
     """
     from numeric.problems.base import check_positive
     gamma_hi = check_positive("gamma_hi", gamma_hi)
-    x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, rule, B, region, n_dirs,
+    x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, hessian, B, region, n_dirs,
                                                      n_radii, seed)
     best, _, gnorm, _ = _search(problem.kind, problem.data, r.code, r.data, met.mode, met.B,
                                 met.L, x, reg, MODE_GAMMA, gamma_hi, n_dirs, n_radii, seed,
@@ -693,7 +693,7 @@ def estimate_gamma(problem, x, rule="exact", B=None, region="ball",
     return float(_estimate(best, gnorm, gamma_hi))
 
 
-def find_violation(problem, x, radius, rule="exact", B=None, region="ball",
+def find_violation(problem, x, radius, hessian="exact", B=None, region="ball",
                    n_dirs=ESTIMATOR_DEFAULTS["n_dirs"], n_radii=ESTIMATOR_DEFAULTS["n_radii"],
                    seed=ESTIMATOR_DEFAULTS["seed"]) -> Violation:
     """Search for a step ``h`` refuting ``gamma(x) >= radius``; return the worst one found.
@@ -702,7 +702,7 @@ def find_violation(problem, x, radius, rule="exact", B=None, region="ball",
     """
     from numeric.problems.base import check_positive
     radius = check_positive("radius", radius)
-    x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, rule, B, region, n_dirs,
+    x, r, met, reg, n_dirs, n_radii, seed = _prepare(problem, x, hessian, B, region, n_dirs,
                                                      n_radii, seed)
     args = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L, x)
     best, h, gnorm, eps0 = _search(*args, reg, MODE_VIOLATION, radius, n_dirs, n_radii, seed,

@@ -1,225 +1,189 @@
-"""Compiled oracle dispatch: ``value``, ``value_grad``, ``hess`` (dense) and
-``hess_lowrank`` for every problem kind and Hessian rule.
+"""Compiled oracle dispatch, generated from the problem declarations.
 
-The solver calls these module-level kernels directly (no compiled function is ever
-passed as an argument), so the solver is served from numba's disk cache.
-Adding a problem: import its module here and add one branch per function.
+Functions (``kind``: the problem's dispatch code; ``hcode``, ``hdata``: the Hessian
+rule's code and data, :class:`numeric.hessians.HessianRule`)::
 
-Every problem module provides ``_value_grad`` and ``_hess``; ``value`` is the value
-part of ``value_grad``. Return types are uniform across branches: ``value -> float``,
-``value_grad -> (float, float64[n])``, ``exact_hess``/``hess -> float64[n, n]``
-(C-contiguous, a fresh array the caller may overwrite),
-``hess_lowrank -> (d float64[n], U float64[k, n], w float64[k])`` meaning
-``H = diag(d) + U^T diag(w) U`` with ``d >= 0`` and ``w >= 0`` (``k`` may be 0).
-``U`` may be the problem's own data matrix: treat it as read-only.
-An unsupported (kind, rule) pair yields NaN (the Python side rejects it first:
-:meth:`numeric.problems.base.Problem.rule`); ``has_lowrank`` says which pairs
-have a low-rank form.
+    value(kind, data, x) -> float
+    value_grad(kind, data, x) -> (float, float64[n])
+    exact_hess(kind, data, x) -> float64[n, n]
+    hess(kind, data, hcode, hdata, x, g, gnorm) -> float64[n, n]
+    has_lowrank(kind, hcode) -> bool
+    hess_lowrank(kind, data, hcode, hdata, x, g, gnorm) -> (d[n], U[k, n], w[k])
+    is_residual(kind) -> bool
+    residual_parts(kind, data, x) -> (u, J, J^T u, p)
+
+``hess`` and ``hess_lowrank`` return fresh arrays the caller may overwrite, except
+that ``U`` may be the problem's own data matrix (read only); ``H = diag(d) + U^T
+diag(w) U`` with ``d >= 0``, ``w >= 0``. ``g`` is ``grad f(x)`` and ``gnorm`` its dual
+norm, needed by the perturbation rules (``H = hess f + (C1 + C2 gnorm^(1-beta)) E0``
+with ``||E0|| = 1``, so ``||H - hess f|| = C1 + C2 gnorm^(1-beta)`` up to rounding). An
+unsupported ``(kind, rule)`` pair yields NaN (the Python side rejects it first:
+:meth:`numeric.problems.base.Problem.hessian_rule`).
+
+**How it is built.** :func:`generate` writes the source of these functions from
+:data:`numeric.problems.PROBLEM_TYPES` (one branch per problem and rule; the generic
+rules ``zero``, ``perturbed``, ``perturbed_psd`` and the residual rules
+``gauss_newton``, ``fisher_term`` are written once); it is compiled here under this
+file's name (:data:`SOURCE` holds it, and tracebacks show it), so the kernels stay
+module-level functions that numba caches on disk. The solver calls them directly (no
+compiled function is ever passed as an argument). Adding a problem needs no change
+here.
 """
 from __future__ import annotations
 
-from importlib import import_module
+import linecache
 
 import numpy as np
 
 from numeric._jit import inlined, jit
-from numeric import rules as R
+from numeric import hessians as _H
+from numeric.problems import PROBLEM_TYPES
 from numeric.problems import _powernorm as PN
 from numeric.problems._gram import lowrank_dense
 
-
-def _module(name):
-    # The package binds each builder under its module's name (``numeric.problems.power``
-    # is the builder function), so the modules are taken from the import system.
-    return import_module(f"numeric.problems.{name}")
+#: generated code starts at this line of the (virtual) file, below the real text
+_FIRST_LINE = 10_001
 
 
-QD, PW, QR = _module("quadratic"), _module("power"), _module("quartic")
-LG, SM, LSE = _module("logistic"), _module("softmax"), _module("logsumexp")
-CR, RB = _module("chebyshev_rosenbrock"), _module("rosenbrock")
-NC, CH, PT = _module("nesterov_chain"), _module("cosh_sum"), _module("polytope")
-EX = _module("expression")
+def _name(decl, what):
+    return f"_k{decl.kind}_{what}"
 
 
-@jit
-def value(kind, data, x):
-    """``f(x)`` (the value of :func:`value_grad`: the solver always needs both, and one
-    code path per problem keeps the two consistent to the last bit)."""
-    return value_grad(kind, data, x)[0]
+def generate(types=PROBLEM_TYPES) -> tuple[str, dict]:
+    """``(source, globals)`` of the dispatch functions for the declarations ``types``."""
+    ns = {"__name__": __name__, "np": np, "PN": PN, "lowrank_dense": lowrank_dense,
+          **{f"H_{name.upper()}": spec.code for name, spec in _H.HESSIANS.items()}}
+    code = lambda name: f"H_{name.upper()}"    # noqa: E731 - the constant's name in the source
+    vg, ex, res, isres, haslr, lr, dense = [], [], [], [], [], [], []
+    for d in types:
+        k = d.kind
+        ns[_name(d, "value_grad")] = d.value_grad
+        vg.append(f"    if kind == {k}:\n        return {_name(d, 'value_grad')}(data, x)")
+        for rule, h in d.hessians.items():
+            if h.dense is not None:
+                ns[_name(d, f"{rule}_dense")] = h.dense
+            if h.lowrank is not None:
+                ns[_name(d, f"{rule}_lowrank")] = h.lowrank
 
-
-@jit
+        def dense_call(rule, h):
+            if h.dense is not None:
+                return f"{_name(d, rule + '_dense')}(data, x)"
+            return f"lowrank_dense(*{_name(d, rule + '_lowrank')}(data, x))"
+        ex.append(f"    if kind == {k}:\n        return {dense_call('exact', d.hessians['exact'])}")
+        own = [(rule, h) for rule, h in d.hessians.items() if rule != "exact"]
+        lowrank_rules = [rule for rule, h in d.hessians.items() if h.lowrank is not None]
+        branches_lr = [f"        if hcode == {code(rule)}:\n"
+                       f"            return {_name(d, rule + '_lowrank')}(data, x)"
+                       for rule in lowrank_rules]
+        branches_dense = [f"        if hcode == {code(rule)}:\n            return {dense_call(rule, h)}"
+                          for rule, h in own]
+        if d.residual is not None:
+            ns[_name(d, "residual")] = d.residual
+            res.append(f"    if kind == {k}:\n        return {_name(d, 'residual')}(data, x)")
+            isres.append(f"kind == {k}")
+            lowrank_rules += list(_H.RESIDUAL_HESSIANS)
+            branches_lr.append(
+                f"        if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                f"            u, J, jtu, p = {_name(d, 'residual')}(data, x)\n"
+                f"            if hcode == H_FISHER_TERM:\n"
+                f"                return PN.fisher_term_lowrank(u, jtu, p)\n"
+                f"            return PN.gauss_newton_lowrank(u, J, jtu, p)")
+            branches_dense.append(
+                "        if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                "            return lowrank_dense(*hess_lowrank(kind, data, hcode, hdata, x, g, gnorm))")
+        if lowrank_rules:
+            haslr.append(f"    if kind == {k}:\n        return "
+                         + " or ".join(f"hcode == {code(r)}" for r in lowrank_rules))
+        if branches_lr:
+            lr.append(f"    if kind == {k}:\n" + "\n".join(branches_lr))
+        if branches_dense:
+            dense.append(f"    if kind == {k}:\n" + "\n".join(branches_dense))
+    src = f'''
 def value_grad(kind, data, x):
     """``(f(x), grad f(x))``."""
-    if kind == QD.KIND:
-        return QD._value_grad(data, x)
-    if kind == PW.KIND:
-        return PW._value_grad(data, x)
-    if kind == QR.KIND:
-        return QR._value_grad(data, x)
-    if kind == LG.KIND:
-        return LG._value_grad(data, x)
-    if kind == SM.KIND:
-        return SM._value_grad(data, x)
-    if kind == LSE.KIND:
-        return LSE._value_grad(data, x)
-    if kind == CR.KIND:
-        return CR._value_grad(data, x)
-    if kind == RB.KIND:
-        return RB._value_grad(data, x)
-    if kind == NC.KIND:
-        return NC._value_grad(data, x)
-    if kind == CH.KIND:
-        return CH._value_grad(data, x)
-    if kind == PT.KIND:
-        return PT._value_grad(data, x)
-    if kind == EX.KIND:
-        return EX._value_grad(data, x)
+{chr(10).join(vg)}
     return np.nan, np.full(x.shape[0], np.nan)
 
 
-@jit
+def value(kind, data, x):
+    """``f(x)`` (the value of :func:`value_grad`: one code path keeps both consistent)."""
+    return value_grad(kind, data, x)[0]
+
+
 def exact_hess(kind, data, x):
     """``hess f(x)`` (dense)."""
-    if kind == QD.KIND:
-        return QD._hess(data, x)
-    if kind == PW.KIND:
-        return PW._hess(data, x)
-    if kind == QR.KIND:
-        return QR._hess(data, x)
-    if kind == LG.KIND:
-        return LG._hess(data, x)
-    if kind == SM.KIND:
-        return SM._hess(data, x)
-    if kind == LSE.KIND:
-        return LSE._hess(data, x)
-    if kind == CR.KIND:
-        return CR._hess(data, x)
-    if kind == RB.KIND:
-        return RB._hess(data, x)
-    if kind == NC.KIND:
-        return NC._hess(data, x)
-    if kind == CH.KIND:
-        return CH._hess(data, x)
-    if kind == PT.KIND:
-        return PT._hess(data, x)
-    if kind == EX.KIND:
-        return EX._hess(data, x)
+{chr(10).join(ex)}
     return np.full((x.shape[0], x.shape[0]), np.nan)
 
 
-@jit
 def is_residual(kind):
-    """Whether ``f = (1/p) ||u(x)||^p`` (Gauss-Newton and Fisher-term rules apply)."""
-    return kind == PW.KIND or kind == CR.KIND or kind == RB.KIND
+    """Whether ``f = (1/p) ||u(x)||^p`` (the Gauss-Newton and Fisher-term rules apply)."""
+    return {" or ".join(isres) or "False"}
 
 
-@jit
 def residual_parts(kind, data, x):
     """``(u, J, J^T u, p)`` of a residual problem (NaN ``p`` otherwise)."""
-    if kind == PW.KIND:
-        return PW._parts(data, x)
-    if kind == CR.KIND:
-        return CR._parts(data, x)
-    if kind == RB.KIND:
-        return RB._parts(data, x)
+{chr(10).join(res)}
     n = x.shape[0]
     return np.zeros(0), np.zeros((0, n)), np.zeros(n), np.nan
 
 
-@jit
-def has_lowrank(kind, rule):
-    """Whether :func:`hess_lowrank` serves ``(kind, rule)``."""
-    if rule == R.ZERO:
+def has_lowrank(kind, hcode):
+    """Whether :func:`hess_lowrank` serves ``(kind, hcode)``."""
+    if hcode == H_ZERO:
         return True
-    if rule == R.EXACT:
-        return (kind == PW.KIND or kind == QR.KIND or kind == LG.KIND or kind == NC.KIND
-                or kind == CH.KIND or kind == PT.KIND)
-    if rule == R.FISHER:
-        return kind == LG.KIND or kind == SM.KIND
-    if rule == R.GAUSS_NEWTON or rule == R.FISHER_TERM:
-        return is_residual(kind)
-    if rule == R.WEIGHTED_GN:
-        return kind == LSE.KIND
+{chr(10).join(haslr)}
     return False
 
 
-@jit
-def hess_lowrank(kind, data, rule, rdata, x, g, gnorm):
-    """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` for the pairs of :func:`has_lowrank`.
-
-    Exact: logistic ``(lam 1, A, sigma(z) sigma(-z) / m)``, quartic ``(lam 1, A, 3 r^2)``,
-    Nesterov chain ``(0, D, L|d|)``, cosh sum ``(0, A, cosh(r) / m)``, polytope
-    ``(0, A, (p-1) r_+^(p-2))``, power = its Gauss-Newton form. Fisher: logistic
-    ``(lam 1, A, sigma(-z)^2 / m)``, softmax ``(lam 1, [grad l_j]_j, 1/m)``.
-    Gauss-Newton: ``(0, [J; v^T], (||u||^(p-2), ..., c))``; Fisher term ``(0, v^T, c)``
-    (see :mod:`numeric.problems._powernorm`). Weighted GN: ``(0, A, softmax / mu)``.
-    Zero: ``(0, empty, empty)``.
-    """
+def hess_lowrank(kind, data, hcode, hdata, x, g, gnorm):
+    """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` for the pairs of :func:`has_lowrank`."""
     n = x.shape[0]
-    if rule == R.ZERO:
+    if hcode == H_ZERO:
         return np.zeros(n), np.zeros((0, n)), np.zeros(0)
-    if rule == R.EXACT:
-        if kind == QR.KIND:
-            return QR._hess_lowrank(data, x)
-        if kind == LG.KIND:
-            return LG._lowrank(data, x, False)
-        if kind == NC.KIND:
-            return NC._hess_lowrank(data, x)
-        if kind == CH.KIND:
-            return CH._hess_lowrank(data, x)
-        if kind == PT.KIND:
-            return PT._hess_lowrank(data, x)
-    if rule == R.FISHER:
-        if kind == LG.KIND:
-            return LG._lowrank(data, x, True)
-        if kind == SM.KIND:
-            return SM._fisher_lowrank(data, x)
-    if is_residual(kind) and (rule == R.GAUSS_NEWTON or rule == R.FISHER_TERM
-                              or (rule == R.EXACT and kind == PW.KIND)):
-        u, J, jtu, p = residual_parts(kind, data, x)
-        if rule == R.FISHER_TERM:
-            return PN.fisher_term_lowrank(u, jtu, p)
-        return PN.gauss_newton_lowrank(u, J, jtu, p)
-    if rule == R.WEIGHTED_GN and kind == LSE.KIND:
-        return LSE._weighted_gn_lowrank(data, x)
+{chr(10).join(lr)}
     return np.full(n, np.nan), np.zeros((0, n)), np.zeros(0)
 
 
-@jit
-def hess(kind, data, rule, rdata, x, g, gnorm):
-    """Dense ``H(x)`` for Hessian rule ``rule`` (codes in :mod:`numeric.rules`).
-
-    ``g`` is ``grad f(x)`` and ``gnorm`` its dual norm (needed by the perturbation,
-    whose size is ``C1 + C2 gnorm^(1 - beta)``: ``H = hess f + (C1 + C2 gnorm^(1-beta)) E0``
-    with ``||E0|| = 1``, so ``||H - hess f|| = C1 + C2 gnorm^(1-beta)`` exactly up to
-    rounding; ``E0`` PSD for the PSD-preserving variant).
-    """
+def hess(kind, data, hcode, hdata, x, g, gnorm):
+    """Dense ``H(x)`` of the Hessian rule ``hcode``."""
     n = x.shape[0]
-    if rule == R.ZERO:
+    if hcode == H_ZERO:
         return np.zeros((n, n))
-    if rule == R.EXACT:
-        return exact_hess(kind, data, x)
-    if rule == R.FISHER:
-        if kind == LG.KIND:
-            return LG._fisher(data, x)
-        if kind == SM.KIND:
-            return SM._fisher(data, x)
-    if rule == R.WEIGHTED_GN and kind == LSE.KIND:
-        return LSE._weighted_gn(data, x)
-    if (rule == R.GAUSS_NEWTON or rule == R.FISHER_TERM) and is_residual(kind):
-        d, U, w = hess_lowrank(kind, data, rule, rdata, x, g, gnorm)
-        return lowrank_dense(d, U, w)
-    if rule == R.PERTURBED or rule == R.PERTURBED_PSD:
-        rp, E0 = rdata
+    if hcode == H_PERTURBED or hcode == H_PERTURBED_PSD:
+        rp, E0 = hdata
         scale = rp[0] + rp[1] * gnorm ** (1.0 - rp[2])
         return exact_hess(kind, data, x) + scale * E0
+    if hcode == H_EXACT:
+        return exact_hess(kind, data, x)
+{chr(10).join(dense)}
     return np.full((n, n), np.nan)
+'''
+    return src, ns
 
+
+FUNCTIONS = ("value_grad", "value", "exact_hess", "is_residual", "residual_parts", "has_lowrank",
+             "hess_lowrank", "hess")
+SOURCE, _ns = generate()
+
+
+def _compile():
+    """Compile :data:`SOURCE` as part of this file (numba caches functions by their file)."""
+    text = "\n" * (_FIRST_LINE - 1) + SOURCE
+    real = open(__file__, encoding="utf-8").read().splitlines(True)
+    virtual = real + ["\n"] * (_FIRST_LINE - 1 - len(real)) + SOURCE.splitlines(True)
+    linecache.cache[__file__] = (len("".join(virtual)), None, virtual, __file__)
+    exec(compile(text, __file__, "exec"), _ns)
+    for name in FUNCTIONS:
+        _ns[name] = jit(_ns[name])      # callers inside the source resolve these names
+    return {name: _ns[name] for name in FUNCTIONS}
+
+
+globals().update(_compile())
 
 # Copies inlined into the caller's numba IR (no call boundary, hence no reference
 # counts on the arguments), for the solver's inner loop. Only the solver uses them:
-# inlining the twelve-way dispatch at every call site of the gamma estimator and the
-# baselines would cost compile time for no measurable gain there.
-value_grad_inlined = inlined(value_grad)
-hess_inlined = inlined(hess)
+# inlining the dispatch at every call site of the gamma estimator and the baselines
+# would cost compile time for no measurable gain there.
+value_grad_inlined = inlined(value_grad)     # noqa: F821 - defined by _compile
+hess_inlined = inlined(hess)                 # noqa: F821

@@ -29,7 +29,7 @@ from numeric import oracles
 from numeric._record import STALL_RESOLUTION
 from numeric.metric import make_metric
 from numeric.problems.base import Problem
-from numeric.rules import HessianRule, make_rule
+from numeric.hessians import HessianRule, hessian_rule
 from numeric.trace import Result, Trace
 
 
@@ -41,13 +41,14 @@ class GNSReference:
     except for the step name and the bound.
     """
 
-    def __init__(self, problem: Problem, *, rule="exact", step="adaptive", B=None, bound=None,
+    def __init__(self, problem: Problem, *, hessian="exact", step="adaptive", B=None, bound=None,
                  gamma0=1.0, gamma_min=0.0, max_trials=60, max_iter=1000, gtol=1e-8,
                  ftol=0.0, f_star=None, record_x=False):
         if step not in ("adaptive", "theory"):
             raise ValueError(f"step must be 'adaptive' or 'theory', got {step!r}.")
         self.problem = problem
-        self.rule = rule if isinstance(rule, HessianRule) else make_rule(rule, problem.n)
+        self.hessian_rule = (hessian if isinstance(hessian, HessianRule)
+                             else hessian_rule(hessian, problem.n))
         self.step = step
         self.metric = make_metric(B, problem.n)
         if step == "theory":
@@ -101,7 +102,7 @@ class GNSReference:
 
     def hessian(self, x, g, gnorm):
         """Dense ``H(x)`` of the rule."""
-        p, r = self.problem, self.rule
+        p, r = self.problem, self.hessian_rule
         return oracles.hess(p.kind, p.data, r.code, r.data, x, g, gnorm)
 
     def newton_step(self, H, lam, g):
@@ -208,7 +209,7 @@ class GNSReference:
         )
         return Result(x=x, fun=float(f), gnorm=float(gn), nit=trace.n_steps, status=status,
                       message=f"reference run: {status}", trace=trace,
-                      method=f"reference_{self.step}", rule=self.rule.name)
+                      method=f"reference_{self.step}", hessian=self.hessian_rule.name)
 
 
 def minimize_reference(problem: Problem, x0=None, **kwargs) -> Result:

@@ -74,14 +74,14 @@ import numpy as np
 from numeric._jit import borrow, borrow_all, inlined, jit
 from numeric._clock import monotonic
 from numeric import _linalg
-from numeric._checks import check_count, check_f_star, check_real, resolve_rule
+from numeric._checks import check_count, check_f_star, check_real, resolve_hessian
 from numeric import _record
 from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STALLED,
                              STEP_FAILED, below_resolution, ensure_rows, stop_status, fields,
                              trace_from_fields)
 from numeric import metric as _metric
 from numeric import oracles as _or
-from numeric.gamma import ESTIMATOR_DEFAULTS, gamma_estimate as _gamma_estimate
+from numeric.gamma import ESTIMATOR_DEFAULTS, REGIONS as _REGIONS, gamma_estimate as _gamma_estimate
 from numeric.oracles import has_lowrank as _has_lowrank, hess_lowrank as _hess_lowrank
 from numeric.problems.base import Problem
 from numeric.problems._gram import lowrank_dense as _lowrank_dense
@@ -130,7 +130,7 @@ def _same_point(a, b):
 
 
 @jit
-def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_code, alphas, Ms,
+def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_code, alphas, Ms,
                   gamma0, gamma_last, gamma_min, max_trials, k_start, k_stop, max_iter,
                   gtol, ftol, f_star, record_x, counts0, t_start,
                   region, n_dirs, n_radii, seed, gamma_hi):
@@ -150,7 +150,7 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
     # the arguments outlive this call: borrowed views spare the reference counts
     # (numeric._jit.borrow); nothing borrowed is returned
     data = borrow_all(data)
-    rdata = (borrow(rdata[0]), borrow(rdata[1]))
+    hdata = (borrow(hdata[0]), borrow(hdata[1]))
     B, L, alphas, Ms = borrow(B), borrow(L), borrow(alphas), borrow(Ms)
     x = x0.copy()
     nv, ng, nh = counts0[0], counts0[1], counts0[2]
@@ -199,17 +199,17 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
         # H(x_k), once per iteration
         # Woodbury only pays when the rank is small: per trial it costs about
         # 2 n k^2 + k^3 / 3 flops against n^3 / 3 for the dense Cholesky.
-        lowrank = mode == 0 and _has_lowrank(kind, rule)
+        lowrank = mode == 0 and _has_lowrank(kind, hcode)
         nh += 1
         if lowrank:
-            d, U, w = _hess_lowrank(kind, data, rule, rdata, x, g, gn)
+            d, U, w = _hess_lowrank(kind, data, hcode, hdata, x, g, gn)
             lowrank = 3 * U.shape[0] <= n
             H = e2
             if not lowrank:
                 H = _lowrank_dense(d, U, w)
         else:
             d, U, w = e1, e2, e1
-            H = _or.hess_inlined(kind, data, rule, rdata, x, g, gn)
+            H = _or.hess_inlined(kind, data, hcode, hdata, x, g, gn)
         dense_ready = not lowrank
 
         # first trial
@@ -223,7 +223,7 @@ def _solve_kernel(kind, data, rule, rdata, mode, B, L, work, x0, f0, g0, step_co
             gamma = pi_bound(gn, alphas, Ms)
             n_trials = 1
         else:
-            gamma = _gamma_estimate(kind, data, rule, rdata, mode, B, L, x, region,
+            gamma = _gamma_estimate(kind, data, hcode, hdata, mode, B, L, x, region,
                                     n_dirs, n_radii, seed + k, gamma_hi)
             n_trials = 1
 
@@ -303,10 +303,9 @@ _MESSAGES = {
     "stalled": "No progress is representable: the next trial's predicted decrease of f is "
                "below the rounding of f (or the step no longer moves x).",
 }
-_REGIONS = {"ball": 0, "ball_O": 1}
 # the estimator's own sample-set defaults; the region is the method's: gamma(x) is
 # defined on Ball ∩ O (docs/theory.md, section 3), the set where the steps lie
-_IDEAL_DEFAULTS = dict(region="ball_O", **ESTIMATOR_DEFAULTS)
+_IDEAL_DEFAULTS = dict(region="O", **ESTIMATOR_DEFAULTS)
 
 
 def resolve_bound(bound):
@@ -342,7 +341,7 @@ def _resolve_ideal(ideal):
         raise ValueError(f"ideal options must be among {sorted(opts)}, got {sorted(unknown)}.")
     opts.update(ideal)
     if opts["region"] not in _REGIONS:
-        raise ValueError(f"ideal region must be 'ball' or 'ball_O', got {opts['region']!r}.")
+        raise ValueError(f"ideal region must be one of {sorted(_REGIONS)}, got {opts['region']!r}.")
     check_count("ideal n_dirs", opts["n_dirs"], 1)
     check_count("ideal n_radii", opts["n_radii"], 1)
     check_count("ideal seed", opts["seed"], 0)
@@ -350,7 +349,7 @@ def _resolve_ideal(ideal):
     return opts
 
 
-def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=None,
+def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive", B=None,
                  bound=None, gamma0=1.0, gamma_min=0.0, max_trials=60, max_iter=1000,
                  gtol=1e-8, ftol=0.0, f_star=None, record_x=False, callback=None,
                  ideal=None, blas_threads=1) -> Result:
@@ -360,7 +359,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
     ----------
     problem : a :class:`numeric.problems.base.Problem`.
     x0 : starting point (default ``problem.x0``), finite, length ``problem.n``.
-    rule : Hessian rule name (one of ``problem.rules``) or a :class:`HessianRule`.
+    hessian : Hessian rule name (one of ``problem.hessians``) or a :class:`HessianRule`.
     step : ``"adaptive"`` | ``"theory"`` | ``"ideal"``.
     B : dense SPD metric (default identity).
     bound : for ``step="theory"``: ``(alphas, Ms)`` or an object with ``alphas()`` and
@@ -378,7 +377,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         ``True`` stops the run (status ``max_iter``, message says so). The kernel then
         runs one iteration per call (slower, same trace).
     ideal : options of the ideal-step estimator: ``region`` (``"ball"`` or
-        ``"ball_O"``, default ``"ball_O"``), ``n_dirs``, ``n_radii``, ``seed``,
+        ``"O"``, default ``"O"``: Ball ∩ O), ``n_dirs``, ``n_radii``, ``seed``,
         ``gamma_hi`` (defaults: ``numeric.gamma.ESTIMATOR_DEFAULTS``).
     blas_threads : BLAS threads while the compiled kernel runs (``None`` = leave as is).
 
@@ -394,7 +393,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
     if not np.isfinite(x0).all():
         raise ValueError("x0 must have finite entries only.")
-    r = resolve_rule(problem, rule)
+    r = resolve_hessian(problem, hessian)
     if step not in STEP_CODES:
         raise ValueError(f"step must be one of {sorted(STEP_CODES)}, got {step!r}.")
     step_code = STEP_CODES[step]
@@ -457,7 +456,7 @@ def minimize_gns(problem: Problem, x0=None, *, rule="exact", step="adaptive", B=
         message = "Stopped by the callback."
     return Result(x=x, fun=float(f), gnorm=float(trace.gnorm[-1]), nit=trace.n_steps,
                   status=sname, message=message, trace=trace, method=f"gns_{step}",
-                  rule=r.name,
+                  hessian=r.name,
                   options=dict(step=step, gamma0=gamma0, gamma_min=gamma_min,
                                max_trials=max_trials, max_iter=max_iter, gtol=gtol, ftol=ftol,
                                f_star=None if math.isnan(f_star) else f_star,

@@ -95,7 +95,7 @@ class Result:
     message: str
     trace: Trace
     method: str
-    rule: str = "exact"
+    hessian: str = "exact"
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -103,5 +103,5 @@ class Result:
         return self.status in ("converged_gnorm", "converged_fgap", "max_iter")
 
     def __repr__(self) -> str:
-        return (f"Result(method={self.method!r}, rule={self.rule!r}, status={self.status!r}, "
+        return (f"Result(method={self.method!r}, hessian={self.hessian!r}, status={self.status!r}, "
                 f"nit={self.nit}, fun={self.fun:.6g}, gnorm={self.gnorm:.3g})")

@@ -6,7 +6,7 @@ harmonic-mean rule (:mod:`theory.approximations`), the named per-step inequaliti
 (:mod:`theory.inequalities`), the rate theorems (:mod:`theory.rates`), rate tables and
 the phase diagram (:mod:`theory.tables`, :mod:`theory.phase`), constants of sympy
 expressions (:mod:`theory.expr`, :mod:`theory.constants`) and the flagship
-logistic/softmax statement (:mod:`theory.flagship`). Derivations: ``docs/theory.md``.
+logistic/softmax statement with the Fisher approximation (:mod:`theory.fisher_regression`). Derivations: ``docs/theory.md``.
 """
 from theory.monomials import ClassBound, Monomial, combine
 from theory.classes import CATALOG, get_class

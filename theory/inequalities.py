@@ -3,7 +3,7 @@
 Each :class:`Inequality` is a sympy relation over the trace quantities of
 :mod:`theory.symbols` (index ``k`` = the step ``x_k -> x_{k+1}``), with
 
-* ``rules``: the step-size rules it is stated for (``"adaptive"``, ``"theory"``,
+* ``steps``: the step-size rules it is stated for (``"adaptive"``, ``"theory"``,
   ``"ideal"``);
 * ``requires``: structural assumptions (``"psd"``: ``H(x_k)`` positive
   semidefinite; ``"convex"``: ``f`` convex and ``D`` a valid distance bound);
@@ -15,7 +15,7 @@ Each :class:`Inequality` is a sympy relation over the trace quantities of
 * ``kind``: ``"guaranteed"`` (the algorithm enforces it: a violation means the
   code is wrong), ``"claimed"`` (it follows from the class claim
   ``gamma(x_k) >= pi(g_k)`` through Lemma 1: a violation falsifies the claim or the
-  lemma) or ``"math"``; ``guaranteed_for`` lists rules under which a claimed
+  lemma) or ``"math"``; ``guaranteed_for`` lists step rules under which a claimed
   inequality is enforced by the algorithm instead (the acceptance test is enforced by
   the adaptive search and only claimed for the theory step).
 
@@ -31,12 +31,11 @@ import numpy as np
 import sympy as sp
 
 from theory.symbols import (
-    D, f_k, f_next, f_star, g_k, g_next, gamma_k, lam_k, pi_k, pi_next, step_k,
+    D, STEPS, f_k, f_next, f_star, g_k, g_next, gamma_k, lam_k, pi_k, pi_next, step_k,
     trial_first, trial_gamma,
 )
 
-RULES = ("adaptive", "theory", "ideal")
-_ALL_RULES = frozenset(RULES)
+_ALL_STEPS = frozenset(STEPS)
 _SCOPES = ("step", "rejected_trial", "math")
 _KINDS = ("guaranteed", "claimed", "math")
 
@@ -56,7 +55,7 @@ class Inequality:
     statement: str
     source: str
     kind: str = "claimed"
-    rules: frozenset = _ALL_RULES
+    steps: frozenset = _ALL_STEPS
     requires: frozenset = frozenset()
     when: sp.Basic = sp.true
     scope: str = "step"
@@ -91,21 +90,21 @@ class Inequality:
             syms |= set(self.when.free_symbols)
         return tuple(sorted(s.name for s in syms))
 
-    def kind_for(self, rule: str) -> str:
-        """``"guaranteed"`` or ``"claimed"`` for a run with step-size ``rule``."""
-        if rule not in RULES:
-            raise ValueError(f"rule must be one of {RULES}, got {rule!r}.")
-        return "guaranteed" if rule in self.guaranteed_for else self.kind
+    def kind_for(self, step: str) -> str:
+        """``"guaranteed"`` or ``"claimed"`` for a run with step-size rule ``step``."""
+        if step not in STEPS:
+            raise ValueError(f"step must be one of {STEPS}, got {step!r}.")
+        return "guaranteed" if step in self.guaranteed_for else self.kind
 
-    def applies_to(self, rule: str, psd: bool, convex: bool) -> bool:
-        """Whether the inequality is stated for this rule and these structural facts.
+    def applies_to(self, step: str, psd: bool, convex: bool) -> bool:
+        """Whether the inequality is stated for this step rule and these structural facts.
 
         The ``psd`` requirement is waived under the rules in ``guaranteed_for``: the
         adaptive search enforces ``acceptance`` (hence ``descent``) for any ``H``."""
-        if rule not in RULES:
-            raise ValueError(f"rule must be one of {RULES}, got {rule!r}.")
-        psd_ok = psd or "psd" not in self.requires or rule in self.guaranteed_for
-        return rule in self.rules and psd_ok and (convex or "convex" not in self.requires)
+        if step not in STEPS:
+            raise ValueError(f"step must be one of {STEPS}, got {step!r}.")
+        psd_ok = psd or "psd" not in self.requires or step in self.guaranteed_for
+        return step in self.steps and psd_ok and (convex or "convex" not in self.requires)
 
     def latex(self) -> str:
         return sp.latex(self.relation)
@@ -127,7 +126,7 @@ INEQUALITIES: dict[str, Inequality] = {i.name: i for i in (
     _ineq("gamma_is_pi", sp.Eq(gamma_k, pi_k),
           "theory step: gamma_k = pi(||g_k||_*)", "THEORY.md section 2, rule 2",
           "The theory step uses the class bound as step size.",
-          kind="guaranteed", rules=frozenset({"theory"})),
+          kind="guaranteed", steps=frozenset({"theory"})),
     _ineq("acceptance", sp.Ge(f_k - f_next, g_next**2 / (8 * lam_k)),
           "f(x_k) - f(x_{k+1}) >= ||g_{k+1}||_*^2 / (8 lambda_k)",
           "THEORY.md section 2 (acceptance test) and section 4 (Lemma 1, second inequality)",
@@ -172,29 +171,29 @@ INEQUALITIES: dict[str, Inequality] = {i.name: i for i in (
           "THEORY.md section 4, corollary C1",
           "Any gamma <= gamma(x_k) passes the acceptance test, so a rejected trial at or "
           "below pi_k falsifies the class claim at x_k (or the code).",
-          requires=_PSD, rules=frozenset({"adaptive"}), scope="rejected_trial"),
+          requires=_PSD, steps=frozenset({"adaptive"}), scope="rejected_trial"),
     _ineq("search_floor", sp.Ge(gamma_k, sp.Min(trial_first, pi_k / 2)),
           "(C2) accepted gamma_k >= min(first trial, pi(||g_k||_*)/2)",
           "THEORY.md section 4, corollary C2 with gamma(x_k) >= pi_k",
           "Halving from the first trial, the first trial <= gamma(x_k) is accepted and "
           "exceeds gamma(x_k)/2 >= pi_k/2.",
-          requires=_PSD, rules=frozenset({"adaptive"})),
+          requires=_PSD, steps=frozenset({"adaptive"})),
     _ineq("theory_step_decrease", sp.Ge(f_k - f_next, pi_k * g_next**2 / (8 * g_k)),
           "F_k - F_{k+1} >= pi(g_k) g_{k+1}^2 / (8 g_k)",
           "THEORY.md section 6 (per-step decrease of the theory step)",
           "acceptance with lambda_k = g_k / pi_k (gamma_is_pi).",
-          requires=_PSD, rules=frozenset({"theory"})),
+          requires=_PSD, steps=frozenset({"theory"})),
     _ineq("mild_decrease", sp.Ge(f_k - f_next, pi_next * g_next / 16),
           "mild step (g_k/2 <= g_{k+1} < g_k): F_k - F_{k+1} >= phi(g_{k+1}) / 16",
           "THEORY.md section 6 (mild steps)",
           "theory_step_decrease with g_{k+1}/g_k >= 1/2 and pi increasing.",
-          requires=_PSD, rules=frozenset({"theory"}),
+          requires=_PSD, steps=frozenset({"theory"}),
           when=sp.And(sp.Ge(2 * g_next, g_k), sp.Lt(g_next, g_k))),
     _ineq("good_step_decrease", sp.Ge(f_k - f_next, pi_k * g_next**2 / (16 * g_k)),
           "adaptive, gamma_k >= pi_k/2: F_k - F_{k+1} >= pi(g_k) g_{k+1}^2 / (16 g_k)",
           "docs/theory.md section 5 (adaptive variant)",
           "acceptance with gamma_k >= pi_k / 2.",
-          kind="guaranteed", rules=frozenset({"adaptive"}),
+          kind="guaranteed", steps=frozenset({"adaptive"}),
           when=sp.Ge(gamma_k, pi_k / 2)),
     _ineq("log_ratio_bound", sp.Le(sp.log(g_next / g_k, 2), (g_next / g_k)**2),
           "log2 r <= r^2 for r = g_{k+1}/g_k > 0",
@@ -212,12 +211,12 @@ def get(name: str) -> Inequality:
         raise ValueError(f"name must be one of {sorted(INEQUALITIES)}, got {name!r}.") from None
 
 
-def applicable(rule: str, psd: bool, convex: bool, scope: str = "step") -> list[Inequality]:
-    """The inequalities stated for a run with this rule and structure, in ``scope``."""
+def applicable(step: str, psd: bool, convex: bool, scope: str = "step") -> list[Inequality]:
+    """The inequalities stated for a run with this step rule and structure, in ``scope``."""
     if scope not in _SCOPES:
         raise ValueError(f"scope must be one of {_SCOPES}, got {scope!r}.")
     return [i for i in INEQUALITIES.values()
-            if i.scope == scope and i.applies_to(rule, psd, convex)]
+            if i.scope == scope and i.applies_to(step, psd, convex)]
 
 
 @lru_cache(maxsize=None)
@@ -238,27 +237,27 @@ def _arrays(names, values):
     return [np.asarray(values[n], dtype=np.float64) for n in names]
 
 
-def applies_mask(ineq: Inequality, values: dict, rule: str | None = None) -> np.ndarray:
+def applies_mask(ineq: Inequality, values: dict, step: str | None = None) -> np.ndarray:
     """Boolean array: where the ``when`` condition of ``ineq`` holds.
 
-    For ``rule = "theory"`` the condition ``gamma_k <= pi_k`` (:data:`WITHIN_CLAIM`) holds
+    For ``step = "theory"`` the condition ``gamma_k <= pi_k`` (:data:`WITHIN_CLAIM`) holds
     by definition of the rule (``gamma_is_pi``), so it is not re-evaluated: a last-bit
     difference between the run's ``gamma_k`` and the checker's ``pi_k`` must not switch
     Lemma 1 off.
     """
-    if rule is not None and rule not in RULES:
-        raise ValueError(f"rule must be one of {RULES} or None, got {rule!r}.")
+    if step is not None and step not in STEPS:
+        raise ValueError(f"step must be one of {STEPS} or None, got {step!r}.")
     names, f, w = _compiled(ineq)
     args = _arrays(names, values)
     shape = np.broadcast_shapes(*[a.shape for a in args]) if args else ()
-    if w is None or (rule == "theory" and ineq.when == WITHIN_CLAIM):
+    if w is None or (step == "theory" and ineq.when == WITHIN_CLAIM):
         return np.ones(shape, dtype=bool)
     with np.errstate(all="ignore"):
         return np.broadcast_to(np.asarray(w(*args), dtype=bool), shape).copy()
 
 
 def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when: bool = True,
-             rule: str | None = None):
+             step: str | None = None):
     """Evaluate ``ineq`` elementwise on trace arrays: ``(holds, lhs, rhs)``.
 
     With ``s = slack * (sum of |additive terms| of both sides)``, a relation
@@ -266,7 +265,7 @@ def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when:
     ``==``: ``|lhs - rhs| <= s``; strict relations use the same test with a strict
     comparison). Where a side is not finite the plain comparison is used; NaN never
     holds. With ``respect_when`` the entries outside the ``when`` condition hold
-    vacuously (``rule`` as in :func:`applies_mask`). ``slack`` is the only rounding
+    vacuously (``step`` as in :func:`applies_mask`). ``slack`` is the only rounding
     allowance, and ``slack = 0`` is exact.
     """
     if not (np.isfinite(slack) and slack >= 0):
@@ -295,5 +294,5 @@ def evaluate(ineq: Inequality, values: dict, slack: float = 1e-12, respect_when:
             raise ValueError(f"unsupported relation {op!r} in {ineq.name!r}.")
     holds = holds & ~(np.isnan(lhs) | np.isnan(rhs))
     if respect_when:
-        holds = holds | ~applies_mask(ineq, values, rule)
+        holds = holds | ~applies_mask(ineq, values, step)
     return holds, lhs, rhs

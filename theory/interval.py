@@ -260,7 +260,7 @@ def sample_points(box: np.ndarray, samples: int, seed: int) -> np.ndarray:
 
 def vectorized(expr: sp.Expr, variables):
     """``q(points)`` for an array of points of shape ``(m, n)`` (float64 numpy)."""
-    fn = sp.lambdify(list(variables), expr, modules="numpy")
+    fn = sp.lambdify(list(variables), expr, modules=["numpy", "scipy"])
 
     def q(points):
         points = np.atleast_2d(points)

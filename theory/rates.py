@@ -29,8 +29,9 @@ from theory.monomials import ClassBound
 from theory.symbols import D, F0, G0, eps
 
 SETTINGS = ("nonconvex", "convex")
-RULES = ("theory", "adaptive")
-#: The decrease constant ``c`` of each rule (docs/theory.md section 5).
+#: The step rules with a rate theorem (the ideal step has none of its own).
+STEPS = ("theory", "adaptive")
+#: The decrease constant ``c`` of each step rule (docs/theory.md section 5).
 DECREASE_CONSTANT = {"theory": 16, "adaptive": 32}
 #: Number of lag iterations among the first ``K`` (adaptive search).
 n_lag = sp.Symbol("n_lag", real=True)
@@ -94,20 +95,20 @@ def _fmt(x: float) -> str:
 class RateTheorem:
     """Iteration bound ``K(eps)`` of one of the four rate theorems (module docstring).
 
-    ``constant`` defaults to :data:`DECREASE_CONSTANT` of the rule and ``lag_weight``
+    ``constant`` defaults to :data:`DECREASE_CONSTANT` of the step rule and ``lag_weight``
     (adaptive: lag iterations are added ``lag_weight`` times) to 2; they are fields
     only so that tests can show that a wrong constant is caught.
     """
 
     bound: ClassBound
     setting: str = "nonconvex"
-    rule: str = "theory"
+    step: str = "theory"
     constant: float | None = None
     lag_weight: float = 2.0
 
     def __post_init__(self):
         _check_choice("setting", self.setting, SETTINGS)
-        _check_choice("rule", self.rule, RULES)
+        _check_choice("step", self.step, STEPS)
         for m in self.bound.monomials:
             a, M = sp.sympify(m.alpha), sp.sympify(m.M)
             if a.is_number and not (0 <= float(a) <= 1):
@@ -122,11 +123,11 @@ class RateTheorem:
     # ---------------------------------------------------------------- identity
     @property
     def c(self):
-        return self.constant if self.constant is not None else DECREASE_CONSTANT[self.rule]
+        return self.constant if self.constant is not None else DECREASE_CONSTANT[self.step]
 
     @property
     def name(self) -> str:
-        return f"{self.setting}_{self.rule}"
+        return f"{self.setting}_{self.step}"
 
     @property
     def conclusion(self) -> str:
@@ -137,14 +138,14 @@ class RateTheorem:
     @property
     def inequalities(self) -> tuple:
         """The per-step inequalities (:mod:`theory.inequalities`) the proof uses."""
-        return tuple(_ineqs.get(n) for n in _PROOF[(self.setting, self.rule)])
+        return tuple(_ineqs.get(n) for n in _PROOF[(self.setting, self.step)])
 
     # ---------------------------------------------------------------- symbolic
     def K(self) -> sp.Expr:
         """``K(eps)`` in ``eps, F0, G0`` (and ``D``, ``n_lag``) as a sympy expression."""
         c = sp.nsimplify(self.c)
         act = _active(self.bound)
-        lag = sp.nsimplify(self.lag_weight) * n_lag if self.rule == "adaptive" else 0
+        lag = sp.nsimplify(self.lag_weight) * n_lag if self.step == "adaptive" else 0
         if self.setting == "nonconvex":
             inv_phi = sp.Add(*[m.M * eps ** (-(1 + m.alpha)) for m in act])
             return c * F0 * inv_phi + sp.log(G0 / eps, 2) + lag
@@ -171,7 +172,7 @@ class RateTheorem:
                 terms.append(2 * c * m.M * D * Jup)
             else:
                 terms.append(c * m.M * (2 * D) ** (1 + a) * 2 ** a / (2 ** a - 1) * eps ** (-a))
-        lag = sp.nsimplify(self.lag_weight) * n_lag if self.rule == "adaptive" else 0
+        lag = sp.nsimplify(self.lag_weight) * n_lag if self.step == "adaptive" else 0
         return Jup + sp.log(G0 * D / eps, 2) + sp.Add(*terms) + lag
 
     def latex(self) -> str:
@@ -197,7 +198,7 @@ class RateTheorem:
         act = _active(self.bound)
         al = np.array([m.alpha_f for m in act], dtype=np.float64)
         Ms = np.array([m.M_f for m in act], dtype=np.float64)
-        lag = self.lag_weight * nl if self.rule == "adaptive" else 0.0
+        lag = self.lag_weight * nl if self.step == "adaptive" else 0.0
         with np.errstate(divide="ignore", over="ignore"):    # a bound may be +inf
             if self.setting == "nonconvex":
                 inv_phi = sum((M * e ** (-(1.0 + a)) for a, M in zip(al, Ms)), np.zeros_like(e))
@@ -249,9 +250,9 @@ class RateTheorem:
         return self.order()["exponent"]
 
 
-def theorem(bound: ClassBound, convex: bool, rule: str = "theory") -> RateTheorem:
+def theorem(bound: ClassBound, convex: bool, step: str = "theory") -> RateTheorem:
     """The rate theorem for ``bound`` in the convex or non-convex setting."""
-    return RateTheorem(bound=bound, setting="convex" if convex else "nonconvex", rule=rule)
+    return RateTheorem(bound=bound, setting="convex" if convex else "nonconvex", step=step)
 
 
 # -------------------------------------------------------------------- traces

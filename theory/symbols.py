@@ -36,4 +36,7 @@ _NAMES = ("f_k", "f_next", "g_k", "g_next", "gamma_k", "lam_k", "step_k",
 (f_k, f_next, g_k, g_next, gamma_k, lam_k, step_k, pi_k, pi_next, D, f_star, eps, G0, F0,
  trial_gamma, trial_first) = (sp.Symbol(name, real=True) for name in _NAMES)
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in _NAMES}
+
+#: The step-size rules of the method (THEORY.md section 2), the theory layer's one list.
+STEPS = ("adaptive", "theory", "ideal")
 TRACE_NAMES = _NAMES

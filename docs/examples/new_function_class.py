@@ -99,7 +99,7 @@ def quartic_case(cls=Quartic1D, c: float = 16.0, x0: float = 1.5, name: str | No
         name=name or f"{cls.name}_c{c:g}",
         problem=lambda: quartic_problem(c, x0),
         claim=cls(c=c),
-        rule="exact",
+        hessian="exact",
         convex=True,
         f_star=0.0, f_star_how="construction",
         D=abs(x0), D_how="construction",            # sublevel set of f(x0) is |x| <= |x0|

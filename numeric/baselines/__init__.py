@@ -25,10 +25,10 @@ from __future__ import annotations
 import math
 
 
-from numeric._checks import check_count, check_f_star, check_real, resolve_rule
+from numeric._checks import check_count, check_f_star, check_real, resolve_hessian
 from numeric.baselines import kernel as _k
 from numeric.problems.base import Problem, check_point
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 from numeric._record import trace_from_fields
 from numeric.trace import STATUSES, Result
 
@@ -44,13 +44,13 @@ _MESSAGES = {
 }
 
 
-def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_trials, gtol,
+def _run(method, name, problem, x0, hessian, par0, alpha, par_min, max_iter, max_trials, gtol,
          ftol, f_star, options):
     """Validate the common arguments, run the kernel and assemble a :class:`Result`."""
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
     x0 = check_point(problem, problem.x0 if x0 is None else x0).copy()
-    r = make_rule("zero") if rule is None else resolve_rule(problem, rule)   # first-order: H unused
+    r = hessian_rule("zero") if hessian is None else resolve_hessian(problem, hessian)   # first-order: H unused
     par0 = check_real(options["par_name"], par0, strict=True)
     par_min = check_real("par_min", par_min)
     max_iter = check_count("max_iter", max_iter, 0)
@@ -68,7 +68,7 @@ def _run(method, name, problem, x0, rule, par0, alpha, par_min, max_iter, max_tr
     opts.pop("par_name")
     return Result(x=x, fun=float(P[0, -1]), gnorm=float(P[1, -1]), nit=int(K), status=st,
                   message=_MESSAGES[st], trace=trace, method=name,
-                  rule="none" if rule is None else r.name, options=opts)
+                  hessian="none" if hessian is None else r.name, options=opts)
 
 
 def gradient_method(problem, x0=None, *, t0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,
@@ -85,30 +85,30 @@ def fast_gradient_method(problem, x0=None, *, L0=1.0, max_iter=1000, max_trials=
                 max_trials, gtol, ftol, f_star, dict(par_name="L0", L0=L0))
 
 
-def cubic_newton(problem, x0=None, *, rule="exact", M0=1.0, M_min=1e-12, max_iter=1000,
+def cubic_newton(problem, x0=None, *, hessian="exact", M0=1.0, M_min=1e-12, max_iter=1000,
                  max_trials=60, gtol=1e-8, ftol=0.0, f_star=None) -> Result:
     """Adaptive cubic-regularized Newton (``gamma = M``, ``lam = M ||h|| / 2``)."""
-    return _run(_k.STEPS["cubic_newton"], "cubic_newton", problem, x0, rule, M0, 0.0, M_min, max_iter,
+    return _run(_k.STEPS["cubic_newton"], "cubic_newton", problem, x0, hessian, M0, 0.0, M_min, max_iter,
                 max_trials, gtol, ftol, f_star, dict(par_name="M0", M0=M0, M_min=M_min))
 
 
-def super_universal_newton(problem, x0=None, *, rule="exact", H0=1.0, alpha=2.0 / 3.0,
+def super_universal_newton(problem, x0=None, *, hessian="exact", H0=1.0, alpha=2.0 / 3.0,
                            H_min=1e-12, max_iter=1000, max_trials=60, gtol=1e-8, ftol=0.0,
                            f_star=None) -> Result:
     """Super-universal regularized Newton (``gamma = H_k``, ``lam = H_k ||g||^alpha``)."""
     a = check_real("alpha", alpha)
     if a > 1.0:
         raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
-    return _run(_k.STEPS["super_universal"], "super_universal", problem, x0, rule, H0, a, H_min,
+    return _run(_k.STEPS["super_universal"], "super_universal", problem, x0, hessian, H0, a, H_min,
                 max_iter, max_trials, gtol, ftol, f_star,
                 dict(par_name="H0", H0=H0, alpha=a, H_min=H_min))
 
 
-def damped_newton(problem, x0=None, *, rule="exact", max_iter=1000, max_trials=60, gtol=1e-8,
+def damped_newton(problem, x0=None, *, hessian="exact", max_iter=1000, max_trials=60, gtol=1e-8,
                   ftol=0.0, f_star=None) -> Result:
     """Damped Newton with Armijo backtracking (``gamma`` = step length, ``lam`` = added
     regularization)."""
-    return _run(_k.STEPS["damped_newton"], "damped_newton", problem, x0, rule, 1.0, 0.0, 0.0, max_iter,
+    return _run(_k.STEPS["damped_newton"], "damped_newton", problem, x0, hessian, 1.0, 0.0, 0.0, max_iter,
                 max_trials, gtol, ftol, f_star, dict(par_name="t0"))
 
 

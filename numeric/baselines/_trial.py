@@ -3,7 +3,7 @@ outcome codes a step hands back to the loop (:mod:`numeric.baselines.kernel`).
 
 A step function of a baseline has the signature
 
-    step(kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials,
+    step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials,
          k, T, cnt, nv, ng, nh)
     -> (outcome, xn, fn, gn_vec, gamma, lam, par, v, A, T, cnt, nv, ng, nh)
 

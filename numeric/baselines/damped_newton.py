@@ -24,9 +24,9 @@ _NO_METRIC = np.zeros((0, 0))
 
 
 @jit
-def step(kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
+def step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
          cnt, nv, ng, nh):
-    Hm = _or.hess(kind, data, rule, rdata, x, g, gn)
+    Hm = _or.hess(kind, data, hcode, hdata, x, g, gn)
     nh += 1
     if not all_finite(Hm.ravel()):
         return NON_FINITE, x, f, g, np.nan, np.nan, par, v, A, T, cnt, nv, ng, nh

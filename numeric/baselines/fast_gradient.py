@@ -18,7 +18,7 @@ from numeric.baselines._trial import ACCEPTED, decreased, evaluate, record, stal
 
 
 @jit
-def step(kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
+def step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
          cnt, nv, ng, nh):
     L = par
     for _ in range(max_trials):

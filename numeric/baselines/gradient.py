@@ -15,7 +15,7 @@ ARMIJO = 0.5
 
 
 @jit
-def step(kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
+def step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
          cnt, nv, ng, nh):
     t = par
     for _ in range(max_trials):

@@ -36,9 +36,9 @@ STEPS = {"gradient": 0, "fast_gradient": 1, "cubic_newton": 2, "super_universal"
 
 
 @jit
-def _step(method, kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials,
+def _step(method, kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials,
           k, T, cnt, nv, ng, nh):
-    args = (kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
+    args = (kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
             cnt, nv, ng, nh)
     if method == 0:
         return gradient.step(*args)
@@ -52,7 +52,7 @@ def _step(method, kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_mi
 
 
 @jit
-def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_iter,
+def run_kernel(method, kind, data, hcode, hdata, x0, par0, alpha, par_min, max_iter,
                max_trials, gtol, ftol, f_star):
     """Run a baseline from ``x0``.
 
@@ -85,7 +85,7 @@ def run_kernel(method, kind, data, rule, rdata, x0, par0, alpha, par_min, max_it
         if status != CONTINUE:
             break
         (out, xn, fn, gnew, gam, lam, par, v, A, T, cnt, nv, ng,
-         nh) = _step(method, kind, data, rule, rdata, x, f, g, gn, par, v, A, alpha, par_min,
+         nh) = _step(method, kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min,
                      max_trials, k, T, cnt, nv, ng, nh)
         if out != ACCEPTED:
             status = out

@@ -1,41 +1,66 @@
 """Numeric problems: data plus compiled oracles (see :mod:`numeric.problems.base`).
 
-``REGISTRY`` maps a problem name to its builder; every builder takes keyword
-arguments with defaults, validates them and returns a :class:`Problem`.
-Importing this package binds each builder under the name of its module (e.g.
-``numeric.problems.power`` is the builder); reach a module's kernels and ``KIND``
-with ``from numeric.problems.power import KIND`` or ``importlib.import_module``.
+Every public module of this package is a problem: it declares ``PROBLEM`` (a
+:class:`~numeric.problems.base.ProblemType`) and ``BUILDERS`` (builder name ->
+function). They are discovered here, in order of their ``kind``:
+
+* ``PROBLEM_TYPES``: the declarations (what :mod:`numeric.oracles` generates the
+  compiled dispatch from); :func:`problem_type` looks one up by ``kind``;
+* ``REGISTRY``: builder name -> builder; every builder takes keyword arguments with
+  defaults, validates them and returns a :class:`Problem`.
+
+Importing this package binds each builder under its name (``numeric.problems.power``
+is the builder function); reach a module's kernels with ``importlib.import_module``.
 """
-from numeric.problems.base import Problem, pack
-from numeric.problems.quadratic import quadratic
-from numeric.problems.power import power, power_1d
-from numeric.problems.quartic import quartic
-from numeric.problems.logistic import logistic, logistic_breast_cancer
-from numeric.problems.softmax import softmax, softmax_digits, softmax_wine
-from numeric.problems.logsumexp import logsumexp, logsumexp_data
-from numeric.problems.chebyshev_rosenbrock import chebyshev_rosenbrock
-from numeric.problems.rosenbrock import rosenbrock, rosenbrock_equations
-from numeric.problems.nesterov_chain import nesterov_chain
-from numeric.problems.cosh_sum import cosh_sum
-from numeric.problems.polytope import polytope
+from __future__ import annotations
 
-REGISTRY = {
-    "quadratic": quadratic,
-    "power": power,
-    "power_1d": power_1d,
-    "quartic": quartic,
-    "logistic": logistic,
-    "logistic_breast_cancer": logistic_breast_cancer,
-    "softmax": softmax,
-    "softmax_digits": softmax_digits,
-    "softmax_wine": softmax_wine,
-    "logsumexp": logsumexp,
-    "chebyshev_rosenbrock": chebyshev_rosenbrock,
-    "rosenbrock": rosenbrock,
-    "rosenbrock_equations": rosenbrock_equations,
-    "nesterov_chain": nesterov_chain,
-    "cosh_sum": cosh_sum,
-    "polytope": polytope,
-}
+import importlib
+import pkgutil
 
-__all__ = ["Problem", "pack", "REGISTRY", *REGISTRY, "logsumexp_data"]
+from numeric.problems.base import Problem, ProblemType
+
+_NOT_PROBLEMS = {"base", "datasets"}
+
+
+def _discover():
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name in _NOT_PROBLEMS:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        decl = getattr(module, "PROBLEM", None)
+        if not isinstance(decl, ProblemType):
+            raise ImportError(f"problem module {module.__name__} must declare PROBLEM (a ProblemType).")
+        found.append((decl, getattr(module, "BUILDERS", {})))
+    found.sort(key=lambda item: item[0].kind)
+    kinds = [decl.kind for decl, _ in found]
+    if len(set(kinds)) != len(kinds):
+        raise ImportError(f"problem kinds must be unique, got {kinds}.")
+    registry = {}
+    for _, builders in found:
+        for name, builder in builders.items():
+            if name in registry:
+                raise ImportError(f"builder {name!r} is declared by two problem modules.")
+            registry[name] = builder
+    return tuple(decl for decl, _ in found), registry
+
+
+PROBLEM_TYPES, REGISTRY = _discover()
+_BY_KIND = {t.kind: t for t in PROBLEM_TYPES}
+
+
+def problem_type(kind: int) -> ProblemType:
+    """The declaration of the problem module with this ``kind``."""
+    try:
+        return _BY_KIND[int(kind)]
+    except KeyError:
+        raise ValueError(f"kind must be one of {sorted(_BY_KIND)}, got {kind!r}.") from None
+
+
+globals().update(REGISTRY)
+from numeric.problems.logsumexp import logsumexp_data              # noqa: E402
+from numeric.problems.callables import from_callables              # noqa: E402
+from numeric.problems.expression import expression_problem         # noqa: E402
+
+__all__ = ["Problem", "ProblemType", "PROBLEM_TYPES", "REGISTRY", "problem_type",
+           "logsumexp_data", "from_callables", "expression_problem", *REGISTRY]

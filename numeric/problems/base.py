@@ -1,24 +1,171 @@
-"""A problem is data plus compiled oracles, dispatched on an integer ``kind``.
+"""A problem is data plus compiled oracles, declared once per module and dispatched on
+an integer ``kind``.
 
-The data of every problem is packed into one fixed tuple layout so that the
-compiled solver has a single signature (and is served from numba's disk cache):
+**Declaration.** Each problem module defines ``PROBLEM``, a :class:`ProblemType`: its
+``kind`` (a unique integer), its data :class:`Layout` (named fields), its compiled
+``value_grad``, the Hessian rules it implements itself (:class:`Hessian`: a dense
+and/or a diagonal-plus-low-rank form; ``"exact"`` is required), and, for
+``f = (1/p) ||u(x)||^p``, its ``residual`` (which gives it the Gauss-Newton and
+Fisher-term rules); ``BUILDERS`` maps builder names to the public functions that
+validate arguments and return a :class:`Problem`. The package discovers the modules
+(:mod:`numeric.problems`) and the compiled dispatch (:mod:`numeric.oracles`) is
+generated from their declarations: adding a problem is one module and its tests.
 
-    data = (A, b, c, ip, fp)
-        A  : float64[:, :]   a matrix (design matrix, ...), zeros((0, 0)) if unused
-        b  : float64[:]      a vector (targets, labels as floats, ...)
-        c  : float64[:]      a second vector (whatever the problem documents)
-        ip : int64[:]        integer parameters
-        fp : float64[:]      float parameters
-
-Each problem module defines ``KIND`` (a unique int), private ``@jit`` kernels and a
-public builder that validates its arguments and returns a :class:`Problem`.
+**Data.** The compiled solver has one signature for every problem (so that it is
+served from numba's disk cache), so the data of every problem travels in one fixed
+tuple ``data = (A, b, c, ip, fp)`` (``float64[:, :]``, ``float64[:]``,
+``float64[:]``, ``int64[:]``, ``float64[:]``). A :class:`Layout` names the fields of
+one problem and assigns them to these slots; kernels read them with the layout's
+compiled ``unpack(data)`` (the fields in declaration order), Python code with
+:meth:`Problem.fields`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
+
+#: field kinds of a :class:`Layout`
+MATRIX, VECTOR, INT, FLOAT, INTS, FLOATS = "matrix", "vector", "int", "float", "ints", "floats"
+_KINDS = (MATRIX, VECTOR, INT, FLOAT, INTS, FLOATS)
+
+
+class Layout:
+    """Named data fields of a problem, packed into the fixed slots ``(A, b, c, ip, fp)``.
+
+    ``Layout(A=MATRIX, y=VECTOR, lam=FLOAT)``: at most one ``MATRIX`` (slot ``A``), at
+    most two ``VECTOR`` fields (``b``, then ``c``), ``INT``/``FLOAT`` scalars in order in
+    ``ip``/``fp``, or one ``INTS``/``FLOATS`` field taking the whole of ``ip``/``fp``.
+    :meth:`pack` builds the data tuple from the fields by name; :attr:`unpack` is the
+    compiled (inlined) ``unpack(data) -> (field_1, field_2, ...)`` in declaration
+    order; :meth:`fields` gives the same to Python, as a dict.
+    """
+
+    def __init__(self, **fields):
+        bad = [k for k, v in fields.items() if v not in _KINDS]
+        if bad:
+            raise ValueError(f"layout fields {bad} must have a kind among {_KINDS}.")
+        self.names = tuple(fields)
+        self.kinds = dict(fields)
+        slots, vec, ints, floats = {}, 0, 0, 0        # name -> (slot, index or None)
+        for name, kind in fields.items():
+            if kind == MATRIX:
+                slots[name] = (0, None)
+            elif kind == VECTOR:
+                slots[name] = (1 + vec, None)
+                vec += 1
+            elif kind in (INT, INTS):
+                slots[name] = (3, ints if kind == INT else None)
+                ints += 1
+            else:
+                slots[name] = (4, floats if kind == FLOAT else None)
+                floats += 1
+        kinds = list(fields.values())
+        if kinds.count(MATRIX) > 1 or vec > 2 or (INTS in kinds and ints > 1) \
+                or (FLOATS in kinds and floats > 1):
+            raise ValueError("a layout holds at most one matrix, two vectors, and either int "
+                             "(float) scalars or one ints (floats) vector.")
+        self.slots = slots
+        self._unpack = None
+
+    @property
+    def unpack(self):
+        """The compiled ``unpack(data)`` (built on first use; inlined into its callers)."""
+        if self._unpack is None:
+            from numeric._jit import jit
+            body = ", ".join(f"data[{slot}]" + ("" if i is None else f"[{i}]")
+                             for slot, i in (self.slots[n] for n in self.names))
+            ns: dict = {}
+            exec(compile(f"def unpack(data):\n    return ({body},)\n",
+                         f"<layout {', '.join(self.names)}>", "exec"), ns)
+            self._unpack = jit(inline="always", cache=False)(ns["unpack"])
+        return self._unpack
+
+    def pack(self, **values) -> tuple:
+        """The data tuple from the fields by name (every field required)."""
+        missing, unknown = set(self.names) - set(values), set(values) - set(self.names)
+        if missing or unknown:
+            raise ValueError(f"layout needs exactly the fields {list(self.names)}; "
+                             f"missing {sorted(missing)}, unknown {sorted(unknown)}.")
+        slots: dict = {0: None, 1: None, 2: None, 3: [], 4: []}
+        for name in self.names:
+            slot, i = self.slots[name]
+            if slot in (3, 4):
+                if i is None:
+                    slots[slot] = list(np.asarray(values[name]).ravel())
+                else:
+                    slots[slot].append(values[name])
+            else:
+                slots[slot] = values[name]
+        return pack(A=slots[0], b=slots[1], c=slots[2], ip=slots[3] or None, fp=slots[4] or None)
+
+    def fields(self, data) -> dict:
+        """``{name: value}`` of a data tuple (scalars as Python numbers)."""
+        out = {}
+        for name in self.names:
+            slot, i = self.slots[name]
+            out[name] = data[slot] if i is None else data[slot][i].item()
+        return out
+
+
+@dataclass(frozen=True)
+class Hessian:
+    """A Hessian rule implemented by a problem: ``dense(data, x) -> H`` and/or
+    ``lowrank(data, x) -> (d, U, w)`` with ``H = diag(d) + U^T diag(w) U`` (``d >= 0``,
+    ``w >= 0``; ``U`` may be the problem's data matrix: read only). A rule given only in
+    low-rank form is formed densely (:func:`numeric.problems._gram.lowrank_dense`)
+    where a dense matrix is needed."""
+
+    dense: Callable | None = None
+    lowrank: Callable | None = None
+
+    def __post_init__(self):
+        if self.dense is None and self.lowrank is None:
+            raise ValueError("a Hessian needs a dense or a low-rank form (or both).")
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """The declaration of a problem module (see the module docstring).
+
+    ``hessians`` maps the rules of :data:`numeric.hessians.HESSIANS` that the problem
+    provides itself (``"exact"`` is required) to their :class:`Hessian`;
+    ``residual(data, x) -> (u, J, J^T u, p)`` (``J`` a fresh ``(m, n)`` array) is given
+    by problems of the form ``f = (1/p) ||u||^p``.
+    """
+
+    name: str
+    kind: int
+    layout: Layout
+    value_grad: Callable
+    hessians: dict
+    residual: Callable | None = None
+
+    def __post_init__(self):
+        from numeric.hessians import BY_PROBLEM, HESSIANS
+        if "exact" not in self.hessians:
+            raise ValueError(f"problem {self.name!r} must declare its exact Hessian.")
+        for name, h in self.hessians.items():
+            if name not in HESSIANS or HESSIANS[name].provided_by != BY_PROBLEM:
+                raise ValueError(f"problem {self.name!r} declares the rule {name!r}, which is "
+                                 "not a rule problems provide.")
+            if not isinstance(h, Hessian):
+                raise ValueError(f"problem {self.name!r}: rule {name!r} must be a Hessian.")
+
+    @property
+    def hessian_names(self) -> tuple[str, ...]:
+        """Every rule the problem supports, in the order of ``HESSIANS``."""
+        from numeric.hessians import BY_RESIDUAL, GENERIC, HESSIANS
+        return tuple(n for n, spec in HESSIANS.items()
+                     if n in self.hessians or spec.provided_by == GENERIC
+                     or (spec.provided_by == BY_RESIDUAL and self.residual is not None))
+
+    def has_lowrank(self, name: str) -> bool:
+        """Whether the rule ``name`` has a diagonal-plus-low-rank form here."""
+        from numeric.hessians import RESIDUAL_HESSIANS
+        return (name == "zero" or (name in self.hessians and self.hessians[name].lowrank is not None)
+                or (name in RESIDUAL_HESSIANS and self.residual is not None))
 
 
 @dataclass(frozen=True)
@@ -28,14 +175,15 @@ class Problem:
     Attributes
     ----------
     name : short identifier, e.g. ``"quadratic"``.
-    kind : dispatch code of the compiled oracles.
-    data : the packed data tuple ``(A, b, c, ip, fp)``.
+    kind : dispatch code of the compiled oracles (its module's ``PROBLEM.kind``).
+    data : the packed data tuple ``(A, b, c, ip, fp)`` (by name: :meth:`fields`).
     n : dimension of ``x``.
     x0 : default starting point.
     convex : whether ``f`` is convex (by construction).
     f_star : optimal value when known by construction, else ``None``.
     x_star : a minimizer when known by construction, else ``None``.
-    rules : names of the Hessian rules this problem supports.
+    hessians : names of the Hessian rules this problem supports (default: all its
+        type declares).
     params : the builder's arguments (for reports and reproducibility).
     """
 
@@ -47,8 +195,22 @@ class Problem:
     convex: bool
     f_star: float | None = None
     x_star: np.ndarray | None = None
-    rules: tuple[str, ...] = ("exact", "perturbed", "perturbed_psd", "zero")
+    hessians: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.hessians:
+            object.__setattr__(self, "hessians", self.type.hessian_names)
+
+    @property
+    def type(self) -> ProblemType:
+        """The declaration of this problem's module."""
+        from numeric.problems import problem_type
+        return problem_type(self.kind)
+
+    def fields(self) -> dict:
+        """The data by field name (see :class:`Layout`)."""
+        return self.type.layout.fields(self.data)
 
     def value(self, x) -> float:
         from numeric.oracles import value
@@ -58,44 +220,46 @@ class Problem:
         from numeric.oracles import value_grad
         return value_grad(self.kind, self.data, check_point(self, x))[1]
 
-    def rule(self, rule="exact", **options):
-        """A :class:`numeric.rules.HessianRule` for this problem (a name or a rule).
+    def hessian_rule(self, hessian="exact", **options):
+        """A :class:`numeric.hessians.HessianRule` for this problem (a name or a rule).
 
         Raises ``ValueError`` when the rule is unknown, not supported by this problem
-        (see ``rules``), or built for another dimension.
+        (see ``hessians``), or built for another dimension.
         """
-        from numeric.rules import HessianRule, make_rule
-        r = rule if isinstance(rule, HessianRule) else make_rule(rule, self.n, **options)
-        if r.name not in self.rules:
-            raise ValueError(f"rule must be one of {self.rules} for problem {self.name!r}, got {r.name!r}.")
-        if r.E0.shape[0] not in (0, self.n):
-            raise ValueError(f"rule must be built for dimension n={self.n}, got a perturbation of size {r.E0.shape[0]}.")
+        from numeric.hessians import HessianRule, hessian_rule
+        r = hessian if isinstance(hessian, HessianRule) else hessian_rule(hessian, self.n, **options)
+        if r.name not in self.hessians:
+            raise ValueError(f"hessian must be one of {self.hessians} for problem {self.name!r}, "
+                             f"got {r.name!r}.")
+        if r.E0.size and r.E0.shape != (self.n, self.n):
+            raise ValueError(f"hessian must be built for dimension {self.n} (its E0 has shape "
+                             f"{r.E0.shape}).")
         return r
 
-    def hess(self, x, rule="exact", **options) -> np.ndarray:
-        """Dense ``H(x)`` of a rule (a name or a :class:`numeric.rules.HessianRule`).
+    def hess(self, x, hessian="exact", **options) -> np.ndarray:
+        """Dense ``H(x)`` of a rule (a name or a :class:`numeric.hessians.HessianRule`).
 
-        ``options`` go to :func:`numeric.rules.make_rule` (``C1``, ``C2``, ``beta``,
+        ``options`` go to :func:`numeric.hessians.hessian_rule` (``C1``, ``C2``, ``beta``,
         ``seed`` of the perturbation rules); the gradient norm is Euclidean (``B = I``).
         """
         from numeric.oracles import hess, value_grad
         x = check_point(self, x)
-        r = self.rule(rule, **options)
+        r = self.hessian_rule(hessian, **options)
         g = value_grad(self.kind, self.data, x)[1]
         return hess(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 
-    def has_lowrank(self, rule="exact") -> bool:
+    def has_lowrank(self, hessian="exact") -> bool:
         """Whether ``hess_lowrank`` serves this rule for this problem."""
-        from numeric.oracles import has_lowrank
-        return bool(has_lowrank(self.kind, self.rule(rule).code))
+        return self.type.has_lowrank(self.hessian_rule(hessian).name)
 
-    def hess_lowrank(self, x, rule="exact", **options):
+    def hess_lowrank(self, x, hessian="exact", **options):
         """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` (``d >= 0``, ``w >= 0``)."""
-        from numeric.oracles import has_lowrank, hess_lowrank, value_grad
+        from numeric.oracles import hess_lowrank, value_grad
         x = check_point(self, x)
-        r = self.rule(rule, **options)
-        if not has_lowrank(self.kind, r.code):
-            raise ValueError(f"rule must have a low-rank form for problem {self.name!r}; {r.name!r} has none.")
+        r = self.hessian_rule(hessian, **options)
+        if not self.type.has_lowrank(r.name):
+            raise ValueError(f"hessian must have a low-rank form for problem {self.name!r}; "
+                             f"{r.name!r} has none.")
         g = value_grad(self.kind, self.data, x)[1]
         return hess_lowrank(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 

@@ -7,7 +7,6 @@ lower bidiagonal: ``du_1/dx_1 = -1/2``, ``du_i/dx_i = 1``,
 ``du_i/dx_{i-1} = -4 x_{i-1}``; the only second derivatives are
 ``d^2 u_i / dx_{i-1}^2 = -4``, so ``sum_i u_i hess u_i = diag(-4 u_2, ..., -4 u_n, 0)``.
 
-Data layout: ``ip = [n]``, ``fp = [p]`` (no arrays).
 """
 from __future__ import annotations
 
@@ -15,10 +14,11 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems import _powernorm as PN
-from numeric.problems.base import Problem, check_int, check_power, pack
+from numeric.problems.base import (FLOAT, INT, Hessian, Layout, Problem, ProblemType, check_int,
+                                   check_power)
 
-KIND = 6
-RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(n=INT, p=FLOAT)
+_unpack = LAYOUT.unpack
 
 
 @jit
@@ -66,13 +66,13 @@ def _curvature(u):
 @jit
 def _value_grad(data, x):
     u = _residual(x)
-    return PN.value_grad(u, _jtv(x, u), data[4][0])
+    return PN.value_grad(u, _jtv(x, u), _unpack(data)[1])
 
 
 @jit
 def _parts(data, x):
     u = _residual(x)
-    return u, _jacobian(x), _jtv(x, u), data[4][0]
+    return u, _jacobian(x), _jtv(x, u), _unpack(data)[1]
 
 
 @jit
@@ -88,6 +88,11 @@ def chebyshev_rosenbrock(n: int = 4, p: float = 2.0) -> Problem:
     x0 = np.ones(n)
     x0[0] = -1.0
     return Problem(
-        name="chebyshev_rosenbrock", kind=KIND, data=pack(ip=[n], fp=[p]), n=n, x0=x0,
-        convex=False, f_star=0.0, x_star=np.ones(n), rules=RULES, params=dict(n=n, p=p),
+        name="chebyshev_rosenbrock", kind=PROBLEM.kind, data=LAYOUT.pack(n=n, p=p), n=n, x0=x0,
+        convex=False, f_star=0.0, x_star=np.ones(n), params=dict(n=n, p=p),
     )
+
+
+PROBLEM = ProblemType("chebyshev_rosenbrock", 6, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess)}, residual=_parts)
+BUILDERS = {"chebyshev_rosenbrock": chebyshev_rosenbrock}

@@ -11,7 +11,6 @@ Minimizer by construction: the builder draws ``x*`` and ``r*`` in the null space
 ``r* = asinh(s)`` with ``s`` in that null space), then ``b = A x* - r*``, so
 ``grad f(x*) = 0`` and ``f* = (1/m) sum_j cosh(r*_j)``.
 
-Data layout: ``A`` (``m x n``), ``b`` (``m``).
 """
 from __future__ import annotations
 
@@ -19,16 +18,17 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems._gram import lowrank_dense
-from numeric.problems.base import Problem, check_int, check_positive, pack
+from numeric.problems.base import (MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_positive)
 
-KIND = 9
-RULES = ("exact", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, b=VECTOR)
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _value_grad(data, x):
-    A = data[0]
-    r = A @ x - data[1]
+    A, b = _unpack(data)
+    r = A @ x - b
     m = r.shape[0]
     return np.sum(np.cosh(r)) / m, A.T @ (np.sinh(r) / m)
 
@@ -36,8 +36,8 @@ def _value_grad(data, x):
 @jit
 def _hess_lowrank(data, x):
     """``(0, A, cosh(r) / m)``."""
-    A = data[0]
-    r = A @ x - data[1]
+    A, b = _unpack(data)
+    r = A @ x - b
     return np.zeros(x.shape[0]), A, np.cosh(r) / r.shape[0]
 
 
@@ -65,7 +65,12 @@ def cosh_sum(n: int = 5, m: int | None = None, spread: float = 1.0, seed: int = 
     r_star = np.arcsinh(s)
     b = A @ x_star - r_star
     return Problem(
-        name="cosh_sum", kind=KIND, data=pack(A=A, b=b), n=n, x0=x_star + 1.0, convex=True,
-        f_star=float(np.mean(np.cosh(r_star))), x_star=x_star, rules=RULES,
+        name="cosh_sum", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b), n=n, x0=x_star + 1.0,
+        convex=True, f_star=float(np.mean(np.cosh(r_star))), x_star=x_star,
         params=dict(n=n, m=m, spread=spread, seed=seed),
     )
+
+
+PROBLEM = ProblemType("cosh_sum", 9, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)})
+BUILDERS = {"cosh_sum": cosh_sum}

@@ -9,8 +9,8 @@ the Hessian entries in row-major order. Both are interpreted by one compiled ker
 so a new user function needs no new compilation and the solver stays served from
 numba's disk cache.
 
-Data layout: ``b = init`` of the value/gradient tape, ``c = init`` of the Hessian
-tape, ``ip = [n, m1, m2, ops1 (4*m1), ops2 (4*m2), out1 (1+n), out2 (n*n)]``.
+Data (:data:`LAYOUT`): ``init1``/``init2`` the initial registers of the two tapes,
+``program = [n, m1, m2, ops1 (4*m1), ops2 (4*m2), out1 (1+n), out2 (n*n)]``.
 """
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ import math
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems.base import Problem, check_finite, pack
+from numeric.problems.base import (INTS, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_finite)
 
-KIND = 100
+LAYOUT = Layout(init1=VECTOR, init2=VECTOR, program=INTS)
+_unpack = LAYOUT.unpack
 
 OPCODES = {
     "add": 0, "mul": 1, "div": 2, "pow": 3, "powi": 4, "neg": 5, "copy": 6, "exp": 7,
@@ -83,7 +85,7 @@ def _run(ip, init, start, m, x):
 
 @jit
 def _value_grad(data, x):
-    ip, init1 = data[3], data[1]
+    init1, _, ip = _unpack(data)
     n, m1, m2 = ip[0], ip[1], ip[2]
     reg = _run(ip, init1, 3, m1, x)
     o = 3 + 4 * (m1 + m2)
@@ -95,7 +97,7 @@ def _value_grad(data, x):
 
 @jit
 def _hess(data, x):
-    ip, init2 = data[3], data[2]
+    _, init2, ip = _unpack(data)
     n, m1, m2 = ip[0], ip[1], ip[2]
     reg = _run(ip, init2, 3 + 4 * m1, m2, x)
     o = 3 + 4 * (m1 + m2) + 1 + n
@@ -141,9 +143,13 @@ def expression_problem(value_grad_tape: dict, hess_tape: dict, x0, *, name: str 
         if any(not (0 <= r < regs) for ins in t["instructions"] for r in ins[1:3]) or \
            any(not (0 <= r < regs) for r in t["outputs"]):
             raise ValueError(f"{label} refers to a register outside 0..{regs - 1}.")
-    data = pack(b=np.asarray(value_grad_tape["init"], dtype=np.float64),
-                c=np.asarray(hess_tape["init"], dtype=np.float64), ip=ip)
-    return Problem(name=name, kind=KIND, data=data, n=n, x0=x0, convex=bool(convex),
+    data = LAYOUT.pack(init1=np.asarray(value_grad_tape["init"], dtype=np.float64),
+                       init2=np.asarray(hess_tape["init"], dtype=np.float64), program=ip)
+    return Problem(name=name, kind=PROBLEM.kind, data=data, n=n, x0=x0, convex=bool(convex),
                    f_star=None if f_star is None else float(f_star),
                    x_star=None if x_star is None else np.asarray(x_star, dtype=np.float64),
                    params=dict(params or {}))
+
+
+PROBLEM = ProblemType("expression", 100, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess)})
+BUILDERS = {}     # built from tapes (expression_problem), not from keyword arguments

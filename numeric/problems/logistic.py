@@ -14,27 +14,24 @@ rule through its exact Hessian ``lam I``. Hence
 ``hess - Fisher = (1/m) sum_j sigma(-z_j) (sigma(z_j) - sigma(-z_j)) a_j a_j^T``
 (``fisher_logistic_gap`` in the derivations, with ``p_j = sigma(-z_j)``).
 No intercept is modelled (append a column of ones to ``A`` for one).
-
-Data layout: ``A`` (``m x n``), ``b = y`` (``+-1`` as floats), ``fp = [lam]``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems._gram import lowrank_dense
 from numeric.problems._scalar import log1pexp, sigmoid
-from numeric.problems.base import (Problem, check_int, check_matrix, check_positive,
-                                   check_vector, pack)
+from numeric.problems.base import (FLOAT, MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_matrix, check_positive, check_vector)
 from numeric.problems import datasets
 
-KIND = 3
-RULES = ("exact", "fisher", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, y=VECTOR, lam=FLOAT)     # labels y in {-1, +1}
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _value_grad(data, x):
-    A, y, lam = data[0], data[1], data[4][0]
+    A, y, lam = _unpack(data)
     m = A.shape[0]
     z = y * (A @ x)
     s = 0.0
@@ -48,7 +45,7 @@ def _value_grad(data, x):
 @jit
 def _lowrank(data, x, fisher):
     """``(lam 1, A, w)``: ``w_j = sigma(z_j) sigma(-z_j) / m`` (exact) or ``sigma(-z_j)^2 / m`` (Fisher)."""
-    A, y, lam = data[0], data[1], data[4][0]
+    A, y, lam = _unpack(data)
     m = A.shape[0]
     z = y * (A @ x)
     w = np.empty(m)
@@ -59,15 +56,14 @@ def _lowrank(data, x, fisher):
 
 
 @jit
-def _hess(data, x):
-    d, U, w = _lowrank(data, x, False)
-    return lowrank_dense(d, U, w)
+def _exact_lowrank(data, x):
+    return _lowrank(data, x, False)
 
 
 @jit
-def _fisher(data, x):
-    d, U, w = _lowrank(data, x, True)
-    return lowrank_dense(d, U, w)
+def _fisher_lowrank(data, x):
+    return _lowrank(data, x, True)
+
 
 
 def _make(name, A, y, lam, params):
@@ -78,8 +74,8 @@ def _make(name, A, y, lam, params):
         raise ValueError("y must contain labels -1 or +1 only.")
     lam = check_positive("lam", lam, strict=False)
     return Problem(
-        name=name, kind=KIND, data=pack(A=A, b=y, fp=[lam]), n=n, x0=np.zeros(n),
-        convex=True, rules=RULES, params=dict(params, lam=lam),
+        name=name, kind=PROBLEM.kind, data=LAYOUT.pack(A=A, y=y, lam=lam), n=n, x0=np.zeros(n),
+        convex=True, params=dict(params, lam=lam),
     )
 
 
@@ -108,3 +104,10 @@ def logistic_breast_cancer(lam: float = 1e-3) -> Problem:
     lam = check_positive("lam", lam, strict=False)
     X, t = datasets.load("breast_cancer")
     return _make("logistic_breast_cancer", X, 2.0 * t - 1.0, lam, dict(dataset="breast_cancer"))
+
+
+PROBLEM = ProblemType("logistic", 3, LAYOUT, _value_grad, {
+    "exact": Hessian(lowrank=_exact_lowrank),
+    "fisher": Hessian(lowrank=_fisher_lowrank),
+})
+BUILDERS = {"logistic": logistic, "logistic_breast_cancer": logistic_breast_cancer}

@@ -20,7 +20,6 @@ Optimum at the origin by construction: draw ``A0`` and positive weights ``w0``
 ``A^T w0 = 0``) and ``b = -mu log w0``. Then ``softmax(-b/mu) = w0``,
 ``grad f(0) = A^T w0 = 0``, and ``f* = f(0) = mu log sum_j w0_j = 0``.
 
-Data layout: ``A`` (``m x n``), ``b`` (``m``), ``fp = [mu]``.
 """
 from __future__ import annotations
 
@@ -28,18 +27,18 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems._gram import weighted_gram
-from numeric.problems.base import (Problem, check_int, check_matrix, check_positive,
-                                   check_vector, pack)
+from numeric.problems.base import (FLOAT, MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_matrix, check_positive, check_vector)
 
-KIND = 5
-RULES = ("exact", "weighted_gn", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, b=VECTOR, mu=FLOAT)
+_unpack = LAYOUT.unpack
 FLUSH = 1e-300
 
 
 @jit
 def _softmax(data, x):
     """``(f, w)`` with tiny weights flushed to zero."""
-    A, b, mu = data[0], data[1], data[4][0]
+    A, b, mu = _unpack(data)
     z = (A @ x - b) / mu
     zmax = np.max(z)
     w = np.exp(z - zmax)
@@ -54,25 +53,27 @@ def _softmax(data, x):
 @jit
 def _value_grad(data, x):
     f, w = _softmax(data, x)
-    return f, data[0].T @ w
+    return f, _unpack(data)[0].T @ w
 
 
 @jit
 def _weighted_gn_lowrank(data, x):
     """``(0, A, w / mu)``."""
     f, w = _softmax(data, x)
-    return np.zeros(x.shape[0]), data[0], w / data[4][0]
+    A, _, mu = _unpack(data)
+    return np.zeros(x.shape[0]), A, w / mu
 
 
 @jit
 def _weighted_gn(data, x):
+    A, _, mu = _unpack(data)
     f, w = _softmax(data, x)
-    return weighted_gram(data[0], w / data[4][0])
+    return weighted_gram(A, w / mu)
 
 
 @jit
 def _hess(data, x):
-    A, mu = data[0], data[4][0]
+    A, _, mu = _unpack(data)
     f, w = _softmax(data, x)
     g = A.T @ w
     H = weighted_gram(A, w / mu)
@@ -105,8 +106,8 @@ def logsumexp(n: int = 5, m: int | None = None, mu: float = 1.0, seed: int = 0) 
     A = A0 - np.outer(np.ones(m), A0.T @ w0)
     b = -mu * np.log(w0)
     return Problem(
-        name="logsumexp", kind=KIND, data=pack(A=A, b=b, fp=[mu]), n=n,
-        x0=rng.standard_normal(n), convex=True, f_star=_f_at_origin(b, mu), x_star=np.zeros(n), rules=RULES,
+        name="logsumexp", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b, mu=mu), n=n,
+        x0=rng.standard_normal(n), convex=True, f_star=_f_at_origin(b, mu), x_star=np.zeros(n),
         params=dict(n=n, m=m, mu=mu, seed=seed),
     )
 
@@ -118,6 +119,13 @@ def logsumexp_data(A, b, mu: float = 1.0) -> Problem:
     m, n = A.shape
     b = check_vector("b", b, m)
     return Problem(
-        name="logsumexp", kind=KIND, data=pack(A=A, b=b, fp=[mu]), n=n, x0=np.zeros(n),
-        convex=True, rules=RULES, params=dict(n=n, m=m, mu=mu),
+        name="logsumexp", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b, mu=mu), n=n,
+        x0=np.zeros(n), convex=True, params=dict(n=n, m=m, mu=mu),
     )
+
+
+PROBLEM = ProblemType("logsumexp", 5, LAYOUT, _value_grad, {
+    "exact": Hessian(dense=_hess),
+    "weighted_gn": Hessian(dense=_weighted_gn, lowrank=_weighted_gn_lowrank),
+})
+BUILDERS = {"logsumexp": logsumexp}

@@ -13,17 +13,17 @@ The gradient and Hessian are ``grad f = D^T ((L/2) d |d|) - e_1`` and ``hess f =
 Information about coordinate ``i`` reaches a Krylov-type method only after ``i``
 steps: the chain structure of Nesterov's lower bounds.
 
-Data layout: ``ip = [n]``, ``fp = [L]`` (no arrays).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems.base import Problem, check_int, check_positive, pack
+from numeric.problems.base import (FLOAT, INT, Hessian, Layout, Problem, ProblemType, check_int,
+                                   check_positive)
 
-KIND = 8
-RULES = ("exact", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(n=INT, L=FLOAT)
+_unpack = LAYOUT.unpack
 
 
 @jit
@@ -39,7 +39,7 @@ def _chain(x):
 
 @jit
 def _value_grad(data, x):
-    L = data[4][0]
+    L = _unpack(data)[1]
     n = x.shape[0]
     d = _chain(x)
     s = 0.5 * L * d * np.abs(d)
@@ -53,7 +53,7 @@ def _value_grad(data, x):
 @jit
 def _hess_lowrank(data, x):
     """``(0, D, L |d|)``."""
-    L = data[4][0]
+    L = _unpack(data)[1]
     n = x.shape[0]
     D = np.zeros((n, n))
     for i in range(n):
@@ -65,7 +65,7 @@ def _hess_lowrank(data, x):
 
 @jit
 def _hess(data, x):
-    L = data[4][0]
+    L = _unpack(data)[1]
     n = x.shape[0]
     w = L * np.abs(_chain(x))
     H = np.zeros((n, n))             # tridiagonal D^T diag(w) D
@@ -83,7 +83,12 @@ def nesterov_chain(n: int = 5, L: float = 1.0) -> Problem:
     L = check_positive("L", L)
     r = np.sqrt(2.0 / L)
     return Problem(
-        name="nesterov_chain", kind=KIND, data=pack(ip=[n], fp=[L]), n=n, x0=np.zeros(n),
+        name="nesterov_chain", kind=PROBLEM.kind, data=LAYOUT.pack(n=n, L=L), n=n, x0=np.zeros(n),
         convex=True, f_star=float(-2.0 * n / 3.0 * r), x_star=r * np.arange(n, 0, -1.0),
-        rules=RULES, params=dict(n=n, L=L),
+        params=dict(n=n, L=L),
     )
+
+
+PROBLEM = ProblemType("nesterov_chain", 8, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)})
+BUILDERS = {"nesterov_chain": nesterov_chain}

@@ -9,7 +9,6 @@ one-sided limit from inside, ``0``). ``f = 0`` exactly on the polytope
 setting ``b = A x_feas + slack`` with seeded ``slack_j in [0, 1]``, so ``f* = 0``
 and ``x* = x_feas`` (one minimizer among many).
 
-Data layout: ``A`` (``m x n``), ``b`` (``m``), ``fp = [p]``.
 """
 from __future__ import annotations
 
@@ -17,35 +16,37 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems._gram import lowrank_dense
-from numeric.problems.base import Problem, check_int, check_power, pack
+from numeric.problems.base import (FLOAT, MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_power)
 
-KIND = 10
-RULES = ("exact", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, b=VECTOR, p=FLOAT)
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _violations(data, x):
     """``r_+ = max(0, Ax - b)``."""
-    return np.maximum(data[0] @ x - data[1], 0.0)
+    A, b, _ = _unpack(data)
+    return np.maximum(A @ x - b, 0.0)
 
 
 @jit
 def _value_grad(data, x):
-    p = data[4][0]
+    A, _, p = _unpack(data)
     rp = _violations(data, x)
-    return np.sum(rp ** p) / p, data[0].T @ (rp ** (p - 1.0))
+    return np.sum(rp ** p) / p, A.T @ (rp ** (p - 1.0))
 
 
 @jit
 def _hess_lowrank(data, x):
     """``(0, A, (p-1) r_+^(p-2))`` with ``0^0 = 0`` (indicator of ``r > 0``)."""
-    p = data[4][0]
+    A, _, p = _unpack(data)
     rp = _violations(data, x)
     w = np.zeros(rp.shape[0])
     for j in range(rp.shape[0]):
         if rp[j] > 0.0:
             w[j] = (p - 1.0) * rp[j] ** (p - 2.0)
-    return np.zeros(x.shape[0]), data[0], w
+    return np.zeros(x.shape[0]), A, w
 
 
 @jit
@@ -66,7 +67,12 @@ def polytope(n: int = 5, m: int | None = None, p: float = 2.0, seed: int = 0) ->
     x_feas = rng.standard_normal(n)
     b = A @ x_feas + rng.uniform(0.0, 1.0, size=m)
     return Problem(
-        name="polytope", kind=KIND, data=pack(A=A, b=b, fp=[p]), n=n,
+        name="polytope", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b, p=p), n=n,
         x0=x_feas + 3.0 * rng.standard_normal(n), convex=True, f_star=0.0, x_star=x_feas,
-        rules=RULES, params=dict(n=n, m=m, p=p, seed=seed),
+        params=dict(n=n, m=m, p=p, seed=seed),
     )
+
+
+PROBLEM = ProblemType("polytope", 10, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)})
+BUILDERS = {"polytope": polytope}

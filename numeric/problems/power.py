@@ -6,7 +6,6 @@ The one-dimensional family ``|x|^(2+nu) / (2+nu)``, ``nu in [0, 1]``, is the
 instance ``A = [[1]]``, ``b = 0``, ``p = 2 + nu`` (builder :func:`power_1d`): its
 Hessian ``(1+nu) |x|^nu`` is ``nu``-Hölder with constant ``1+nu`` (``nu > 0``).
 
-Data layout: ``A`` (``m x n``), ``b`` (``m``), ``fp = [p]``.
 """
 from __future__ import annotations
 
@@ -14,31 +13,39 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems import _powernorm as PN
-from numeric.problems.base import Problem, check_int, check_matrix, check_power, check_vector, pack
+from numeric.problems.base import (FLOAT, MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_matrix, check_power, check_vector)
 
-KIND = 1
-RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, b=VECTOR, p=FLOAT)
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _value_grad(data, x):
-    A = data[0]
-    u = A @ x - data[1]
-    return PN.value_grad(u, A.T @ u, data[4][0])
+    A, b, p = _unpack(data)
+    u = A @ x - b
+    return PN.value_grad(u, A.T @ u, p)
 
 
 @jit
 def _parts(data, x):
-    A = data[0]
-    u = A @ x - data[1]
-    return u, A.copy(), A.T @ u, data[4][0]
+    A, b, p = _unpack(data)
+    u = A @ x - b
+    return u, A.copy(), A.T @ u, p
 
 
 @jit
 def _hess(data, x):
-    A = data[0]
-    u = A @ x - data[1]
-    return PN.gauss_newton(u, A, A.T @ u, data[4][0])
+    A, b, p = _unpack(data)
+    u = A @ x - b
+    return PN.gauss_newton(u, A, A.T @ u, p)
+
+
+@jit
+def _hess_lowrank(data, x):
+    """The exact Hessian in its Gauss-Newton form (``u`` is affine)."""
+    u, J, jtu, p = _parts(data, x)
+    return PN.gauss_newton_lowrank(u, J, jtu, p)
 
 
 def power(n: int = 5, m: int | None = None, p: float = 3.0, seed: int = 0, A=None, b=None) -> Problem:
@@ -66,8 +73,8 @@ def power(n: int = 5, m: int | None = None, p: float = 3.0, seed: int = 0, A=Non
         x_star = np.linalg.lstsq(A, b, rcond=None)[0]
         f_star = float(np.linalg.norm(A @ x_star - b) ** p / p)
     return Problem(
-        name="power", kind=KIND, data=pack(A=A, b=b, fp=[p]), n=n, x0=x_star + 1.0,
-        convex=True, f_star=f_star, x_star=x_star, rules=RULES,
+        name="power", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b, p=p), n=n, x0=x_star + 1.0,
+        convex=True, f_star=f_star, x_star=x_star,
         params=dict(n=n, m=m, p=p, seed=seed),
     )
 
@@ -79,6 +86,11 @@ def power_1d(nu: float = 1.0) -> Problem:
         raise ValueError(f"nu must lie in [0, 1], got {nu!r}.")
     prob = power(A=np.ones((1, 1)), b=np.zeros(1), p=2.0 + nu_f)
     return Problem(
-        name="power_1d", kind=KIND, data=prob.data, n=1, x0=np.ones(1), convex=True,
-        f_star=0.0, x_star=np.zeros(1), rules=RULES, params=dict(nu=nu_f),
+        name="power_1d", kind=PROBLEM.kind, data=prob.data, n=1, x0=np.ones(1), convex=True,
+        f_star=0.0, x_star=np.zeros(1), params=dict(nu=nu_f),
     )
+
+
+PROBLEM = ProblemType("power", 1, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)}, residual=_parts)
+BUILDERS = {"power": power, "power_1d": power_1d}

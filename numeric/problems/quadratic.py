@@ -1,9 +1,10 @@
 """Quadratic ``f(x) = 1/2 <Qx, x> - <b, x>``, ``Q`` symmetric positive definite.
 
-The template for every problem module: ``KIND``, private ``@jit`` kernels
-``_value_grad``, ``_hess`` taking ``(data, x)``, and a public builder.
-With the exact Hessian, ``gamma(x) = inf`` (the residual ``r_x(h)`` is zero).
-Data layout: ``A = Q``, ``b = b``.
+The template for every problem module (see :mod:`numeric.problems.base`): a data
+:data:`LAYOUT`, private ``@jit`` kernels taking ``(data, x)`` that read the data with
+``LAYOUT.unpack``, the declaration :data:`PROBLEM` and the public builders
+(:data:`BUILDERS`). With the exact Hessian, ``gamma(x) = inf`` (the residual
+``r_x(h)`` is zero).
 """
 from __future__ import annotations
 
@@ -11,21 +12,23 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
 from numeric._jit import jit
-from numeric.problems.base import Problem, check_finite, check_positive, pack
+from numeric.problems.base import (MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_finite, check_positive)
 
-KIND = 0
+LAYOUT = Layout(Q=MATRIX, b=VECTOR)
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _value_grad(data, x):
-    Q, b = data[0], data[1]
+    Q, b = _unpack(data)
     Qx = Q @ x
     return 0.5 * np.dot(x, Qx) - np.dot(b, x), Qx - b
 
 
 @jit
 def _hess(data, x):
-    return data[0].copy()
+    return _unpack(data)[0].copy()
 
 
 #: Householder reflections whose product rotates the generated eigenbasis
@@ -95,7 +98,11 @@ def quadratic(n: int = 10, cond: float = 100.0, seed: int = 0, Q=None, b=None) -
             raise ValueError("Q must be symmetric positive definite.") from None
         x_star = cho_solve(c, b, check_finite=False)
     return Problem(
-        name="quadratic", kind=KIND, data=pack(A=Q, b=b), n=n, x0=x_star + 1.0,
+        name="quadratic", kind=PROBLEM.kind, data=LAYOUT.pack(Q=Q, b=b), n=n, x0=x_star + 1.0,
         convex=True, f_star=float(-0.5 * b @ x_star), x_star=x_star,
         params=dict(n=n, cond=cond, seed=seed),
     )
+
+
+PROBLEM = ProblemType("quadratic", 0, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess)})
+BUILDERS = {"quadratic": quadratic}

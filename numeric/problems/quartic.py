@@ -12,8 +12,6 @@ so ``L_3 <= 6 sum_i ||a_i||^4`` (a crude bound; the class constant is derived in
 the theory layer). Convex as a sum of convex functions (``lam >= 0``).
 The linear term places the minimizer: the builder draws ``x*`` and sets
 ``q = A^T (A x* - b)^3 + lam x*``, so ``grad f(x*) = 0`` and ``f* = f(x*)``.
-
-Data layout: ``A`` (``m x n``), ``b`` (``m``), ``c = q`` (``n``), ``fp = [lam]``.
 """
 from __future__ import annotations
 
@@ -21,16 +19,16 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems._gram import lowrank_dense
-from numeric.problems.base import (Problem, check_int, check_matrix, check_positive,
-                                   check_vector, pack)
+from numeric.problems.base import (FLOAT, MATRIX, VECTOR, Hessian, Layout, Problem, ProblemType,
+                                   check_int, check_matrix, check_positive, check_vector)
 
-KIND = 2
-RULES = ("exact", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, b=VECTOR, q=VECTOR, lam=FLOAT)
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _value_grad(data, x):
-    A, b, q, lam = data[0], data[1], data[2], data[4][0]
+    A, b, q, lam = _unpack(data)
     r = A @ x - b
     r2 = r * r
     f = 0.25 * np.dot(r2, r2) + 0.5 * lam * np.dot(x, x) - np.dot(q, x)
@@ -40,7 +38,7 @@ def _value_grad(data, x):
 @jit
 def _hess_lowrank(data, x):
     """Exact Hessian as ``(lam 1, A, 3 r^2)``."""
-    A, b, lam = data[0], data[1], data[4][0]
+    A, b, _, lam = _unpack(data)
     r = A @ x - b
     return np.full(x.shape[0], lam), A, 3.0 * r * r
 
@@ -76,7 +74,12 @@ def quartic(n: int = 5, m: int | None = None, lam: float = 0.0, spread: float = 
     q = A.T @ r**3 + lam * x_star
     f_star = float(0.25 * np.sum(r**4) + 0.5 * lam * x_star @ x_star - q @ x_star)
     return Problem(
-        name="quartic", kind=KIND, data=pack(A=A, b=b, c=q, fp=[lam]), n=n, x0=x_star + 1.0,
-        convex=True, f_star=f_star, x_star=x_star, rules=RULES,
+        name="quartic", kind=PROBLEM.kind, data=LAYOUT.pack(A=A, b=b, q=q, lam=lam), n=n,
+        x0=x_star + 1.0, convex=True, f_star=f_star, x_star=x_star,
         params=dict(n=n, m=m, lam=lam, spread=spread, seed=seed),
     )
+
+
+PROBLEM = ProblemType("quartic", 2, LAYOUT, _value_grad,
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)})
+BUILDERS = {"quartic": quartic}

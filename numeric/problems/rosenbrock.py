@@ -7,7 +7,6 @@
 with ``s = 1``. ``x* = (1, 1)``, ``f* = 0``; non-convex. The only second derivative
 of ``u`` is ``d^2 u_1 / dx_1^2 = -20 s``, so ``sum_i u_i hess u_i = -20 s u_1 e_1 e_1^T``.
 
-Data layout: ``fp = [p, s]`` (no arrays).
 """
 from __future__ import annotations
 
@@ -15,10 +14,10 @@ import numpy as np
 
 from numeric._jit import jit
 from numeric.problems import _powernorm as PN
-from numeric.problems.base import Problem, check_power, pack
+from numeric.problems.base import FLOAT, Hessian, Layout, Problem, ProblemType, check_power
 
-KIND = 7
-RULES = ("exact", "gauss_newton", "fisher_term", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(p=FLOAT, s=FLOAT)     # f = (1/p) ||s (10 (x2 - x1^2), 1 - x1)||^p
+_unpack = LAYOUT.unpack
 
 
 @jit
@@ -52,7 +51,7 @@ def _value_grad(data, x):
     """``(f, grad f)`` in closed form (no intermediate arrays: on a problem this small
     the calls and allocations of the generic residual path cost more than the work);
     the same floating-point operations as ``PN.value_grad`` on ``_residual``, ``_jtv``."""
-    p, s = data[4][0], data[4][1]
+    p, s = _unpack(data)
     u0 = s * 10.0 * (x[1] - x[0] * x[0])
     u1 = s * (1.0 - x[0])
     s2 = 0.0 + u0 * u0 + u1 * u1
@@ -69,7 +68,7 @@ def _value_grad(data, x):
 
 @jit
 def _parts(data, x):
-    p, s = data[4][0], data[4][1]
+    p, s = _unpack(data)
     u = _residual(s, x)
     return u, _jacobian(s, x), _jtv(s, x, u), p
 
@@ -79,7 +78,7 @@ def _hess(data, x):
     """Exact Hessian in closed form, the same floating-point operations as ``PN.exact``
     on :func:`_parts` and ``S = sum_i u_i hess u_i = -20 s u_1 e_1 e_1^T``
     (``a J^T J + c v v^T + a S`` entrywise)."""
-    p, s = data[4][0], data[4][1]
+    p, s = _unpack(data)
     u0 = s * 10.0 * (x[1] - x[0] * x[0])
     u1 = s * (1.0 - x[0])
     j00, j01, j10 = -20.0 * s * x[0], 10.0 * s, -s
@@ -100,8 +99,8 @@ def _hess(data, x):
 
 def _make(name, p, s):
     return Problem(
-        name=name, kind=KIND, data=pack(fp=[p, s]), n=2, x0=np.array([-1.2, 1.0]),
-        convex=False, f_star=0.0, x_star=np.ones(2), rules=RULES, params=dict(p=p),
+        name=name, kind=PROBLEM.kind, data=LAYOUT.pack(p=p, s=s), n=2, x0=np.array([-1.2, 1.0]),
+        convex=False, f_star=0.0, x_star=np.ones(2), params=dict(p=p),
     )
 
 
@@ -113,3 +112,8 @@ def rosenbrock() -> Problem:
 def rosenbrock_equations(p: float = 2.0) -> Problem:
     """``(1/p) ||(10 (x_2 - x_1^2), 1 - x_1)||^p``, ``p >= 2``; ``x0 = (-1.2, 1)``."""
     return _make("rosenbrock_equations", check_power("p", p), 1.0)
+
+
+PROBLEM = ProblemType("rosenbrock", 7, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess)},
+                      residual=_parts)
+BUILDERS = {"rosenbrock": rosenbrock, "rosenbrock_equations": rosenbrock_equations}

@@ -13,28 +13,26 @@ With scores ``Z = A W``, probabilities ``P_j = softmax(Z_j)`` and one-hot ``Y``:
 rule through its exact Hessian ``lam I`` (``fisher_softmax_gap`` bounds the
 difference). Column ``k`` of ``W`` is the weight vector of class ``k``. The model has
 no intercept.
-
-Data layout: ``A`` (``m x d``), ``b = y`` (class indices as floats), ``ip = [K]``,
-``fp = [lam]``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from numeric._jit import jit
-from numeric.problems._gram import lowrank_dense, weighted_gram
-from numeric.problems.base import (Problem, check_int, check_matrix, check_positive,
-                                   check_vector, pack)
+from numeric.problems._gram import weighted_gram
+from numeric.problems.base import (FLOAT, INT, MATRIX, VECTOR, Hessian, Layout, Problem,
+                                   ProblemType, check_int, check_matrix, check_positive,
+                                   check_vector)
 from numeric.problems import datasets
 
-KIND = 4
-RULES = ("exact", "fisher", "perturbed", "perturbed_psd", "zero")
+LAYOUT = Layout(A=MATRIX, y=VECTOR, K=INT, lam=FLOAT)   # y: class indices as floats
+_unpack = LAYOUT.unpack
 
 
 @jit
 def _probabilities(data, x):
     """``(loss, P)``: the mean data loss and the row-wise softmax of ``Z = A W``."""
-    A, y, K = data[0], data[1], data[3][0]
+    A, y, K, _ = _unpack(data)
     m, d = A.shape
     Z = A @ np.ascontiguousarray(x).reshape((d, K))
     P = np.empty((m, K))
@@ -56,7 +54,7 @@ def _probabilities(data, x):
 @jit
 def _residual_matrix(data, P):
     """``(P - Y) / m``."""
-    y = data[1]
+    y = _unpack(data)[1]
     m = P.shape[0]
     R = P / m
     for j in range(m):
@@ -66,7 +64,7 @@ def _residual_matrix(data, P):
 
 @jit
 def _value_grad(data, x):
-    A, lam = data[0], data[4][0]
+    A, _, _, lam = _unpack(data)
     loss, P = _probabilities(data, x)
     G = A.T @ _residual_matrix(data, P)
     return loss + 0.5 * lam * np.dot(x, x), G.ravel() + lam * x
@@ -74,7 +72,7 @@ def _value_grad(data, x):
 
 @jit
 def _hess(data, x):
-    A, K, lam = data[0], data[3][0], data[4][0]
+    A, _, K, lam = _unpack(data)
     m, d = A.shape
     loss, P = _probabilities(data, x)
     H = np.empty((d * K, d * K))
@@ -96,7 +94,7 @@ def _hess(data, x):
 @jit
 def _fisher_lowrank(data, x):
     """``(lam 1, U, 1/m)`` with row ``j`` of ``U`` equal to ``grad l_j = vec(a_j (P_j - Y_j)^T)``."""
-    A, K, lam = data[0], data[3][0], data[4][0]
+    A, _, K, lam = _unpack(data)
     m, d = A.shape
     loss, P = _probabilities(data, x)
     R = _residual_matrix(data, P) * m
@@ -108,11 +106,6 @@ def _fisher_lowrank(data, x):
     return np.full(d * K, lam), U, np.full(m, 1.0 / m)
 
 
-@jit
-def _fisher(data, x):
-    dd, U, w = _fisher_lowrank(data, x)
-    return lowrank_dense(dd, U, w)
-
 
 def _make(name, A, y, K, lam, params):
     A = check_matrix("A", A)
@@ -123,8 +116,8 @@ def _make(name, A, y, K, lam, params):
         raise ValueError(f"y must contain class indices in {{0, ..., {K - 1}}} only.")
     lam = check_positive("lam", lam, strict=False)
     return Problem(
-        name=name, kind=KIND, data=pack(A=A, b=y, ip=[K], fp=[lam]), n=d * K,
-        x0=np.zeros(d * K), convex=True, rules=RULES, params=dict(params, K=K, lam=lam),
+        name=name, kind=PROBLEM.kind, data=LAYOUT.pack(A=A, y=y, K=K, lam=lam), n=d * K,
+        x0=np.zeros(d * K), convex=True, params=dict(params, K=K, lam=lam),
     )
 
 
@@ -158,3 +151,10 @@ def softmax_wine(lam: float = 1e-3) -> Problem:
     lam = check_positive("lam", lam, strict=False)
     X, t = datasets.load("wine")
     return _make("softmax_wine", X, t, 3, lam, dict(dataset="wine"))
+
+
+PROBLEM = ProblemType("softmax", 4, LAYOUT, _value_grad, {
+    "exact": Hessian(dense=_hess),
+    "fisher": Hessian(lowrank=_fisher_lowrank),
+})
+BUILDERS = {"softmax": softmax, "softmax_digits": softmax_digits, "softmax_wine": softmax_wine}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gnsverify import cli, report
+from gnsverify import cli, cli_parse, report
 from gnsverify.cases import Case
 from gnsverify.outdir import leftovers, write_marker
 from numeric.problems.quadratic import quadratic
@@ -31,9 +31,9 @@ def _quadratic():
 
 # The non-convex (stationarity) theorem holds for convex f as well and needs no D.
 GOOD_CASE = Case(name="cli_good", problem=_quadratic, claim=get_class("first_order", L=TRUE_L),
-                 rule="zero", convex=False, max_iter=40)
+                 hessian="zero", convex=False, max_iter=40)
 WRONG_CASE = Case(name="cli_wrong", problem=_quadratic, claim=get_class("first_order", L=TRUE_L / 400),
-                  rule="zero", convex=False, max_iter=40)
+                  hessian="zero", convex=False, max_iter=40)
 GOOD = f"{HERE}:GOOD_CASE"
 WRONG = f"{HERE}:WRONG_CASE"
 QUICK = ["--budget", "quick", "--quiet"]
@@ -131,7 +131,7 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
 
 @pytest.mark.parametrize("how", ["error", "ctrl-c", "sigterm"])
 def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypatch, how):
-    real = report.write_records
+    real = report.campaign.write_records
 
     def half_then_die(out, recs):
         real(out, recs)                      # some files are already written ...
@@ -141,7 +141,7 @@ def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypat
             raise KeyboardInterrupt
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(report, "write_records", half_then_die)
+    monkeypatch.setattr(report.campaign, "write_records", half_then_die)
     out_dir = tmp_path / "rep"
     out_dir.mkdir()
     write_marker(out_dir)                    # an earlier gnsverify output folder
@@ -154,7 +154,7 @@ def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypat
         assert "internal error" in err and "disk full" in err and "Traceback" not in err
     assert sorted(p.name for p in out_dir.iterdir()) == [".gnsverify", "previous.txt"]
     assert leftovers(out_dir) == []
-    assert signal.getsignal(signal.SIGTERM) is not cli._on_sigterm     # handler restored
+    assert signal.getsignal(signal.SIGTERM) is not cli_parse._on_sigterm     # handler restored
 
 
 # -- other commands ------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_full_default_campaign(tmp_path):
 
 
 def test_problem_and_class_references_build_a_case_on_the_fly(tmp_path, capsys):
-    base = ["verify", "--problem", f"{HERE}:_quadratic", "--class", "first_order", "--rule", "zero",
+    base = ["verify", "--problem", f"{HERE}:_quadratic", "--class", "first_order", "--hessian", "zero",
             "--no-figures", *QUICK]
     code, out, err = run_main(base + ["--param", f"L={TRUE_L}", "--out", tmp_path / "a"], capsys)
     assert code == 0, err

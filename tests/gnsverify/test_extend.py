@@ -15,7 +15,7 @@ USER_MODULE = textwrap.dedent('''
 
     def _case(name, L):
         return Case(name=name, problem=lambda: quadratic(n=3, cond=4.0, seed=1),
-                    claim=get_class("first_order", L=L), rule="zero")
+                    claim=get_class("first_order", L=L), hessian="zero")
 
     CASE = _case("user_one", 4.0)
     CASES = [_case("user_a", 4.0), _case("user_b", 5.0)]

@@ -28,7 +28,7 @@ def _quadratic_gd_trace(K=6, L=2.0, x0=1.0, tweak=None):
                   trial_gnorm=tr["gnorm"][1:].copy(), trial_step=tr["step"].copy(),
                   x=x[:, None])
     return Result(x=x[-1:], fun=f[-1], gnorm=g[-1], nit=K, status="max_iter", message="",
-                  trace=trace, method="hand", rule="zero")
+                  trace=trace, method="hand", hessian="zero")
 
 
 def _pi_first_order(L):

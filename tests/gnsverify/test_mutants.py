@@ -72,7 +72,7 @@ class EuclideanDual(GNSReference):
 def test_acceptance_with_2_instead_of_8_is_caught_by_C1():
     p = _cos_problem()
     bound = FirstOrder(L=1).bound()
-    kw = dict(rule="zero", step="adaptive", gamma0=1.0, max_iter=8, gtol=1e-10, record_x=True)
+    kw = dict(hessian="zero", step="adaptive", gamma0=1.0, max_iter=8, gtol=1e-10, record_x=True)
     cx = _caught(Accept2, p, kw, bound=bound, claim="invariant:no_rejection_below_pi")
     assert cx["inequality"] == "rejection_certificate"
     assert cx["lhs"] <= cx["rhs"]            # a rejected trial gamma <= pi(g_k)
@@ -85,7 +85,7 @@ def test_lambda_with_wrong_scale_or_norm_is_caught(mutant):
     p = quadratic(Q=Q, b=np.array([1.0, -2.0]))
     B = np.diag([0.05, 1.0])
     bound = FirstOrder(L=3.0 / 0.05).bound()       # ||Q||_{B -> B*} = max eig of B^-1 Q = 20 <= 60
-    kw = dict(rule="zero", step="theory", bound=bound, B=B, max_iter=10, gtol=1e-12, record_x=True)
+    kw = dict(hessian="zero", step="theory", bound=bound, B=B, max_iter=10, gtol=1e-12, record_x=True)
     cx = _caught(mutant, p, kw, bound=bound, claim="invariant:step_bound")
     assert cx["inequality"] in ("lambda_definition", "step_bound") and cx["lhs"] != cx["rhs"]
     # the theorem-level consequence (C3) is violated too, not only the definition
@@ -99,7 +99,7 @@ def _cubic_case(M, name):
     """``|x|^3/3``: ``gamma_ball(x) = sqrt(|g|)`` exactly, i.e. ``M = 1`` is tight."""
     bound = ClassBound((Monomial(sp.Rational(1, 2), sp.nsimplify(M)),), name="claim",
                        how={"M": "closed form"})
-    return Case(name=name, problem=power_1d(1.0), claim=bound, rule="exact", convex=True,
+    return Case(name=name, problem=power_1d(1.0), claim=bound, hessian="exact", convex=True,
                 D=1.0, D_how="construction", max_iter=40)
 
 
@@ -118,7 +118,7 @@ def test_class_constant_divided_by_4_is_caught():
 def _perturbed_case(declared_C2, actual_C2=2.0):
     return Case(name=f"declared_C2={declared_C2}", problem=power_1d(1.0),
                 claim=HolderHessian(nu=1, L_nu=2), error_model=synthetic(0, declared_C2, 0.5),
-                rule="perturbed_psd", rule_params=dict(C2=actual_C2, beta=0.5), convex=True,
+                hessian="perturbed_psd", hessian_params=dict(C2=actual_C2, beta=0.5), convex=True,
                 D=1.0, D_how="construction", max_iter=40)
 
 
@@ -142,7 +142,7 @@ def _gradient_cubic_case(rate=None):
     """Gradient method (H = 0) on |x|^3/3 from x0 = 1: |f''| <= 2 on the sublevel set
     and the iterates stay in [0, 1], so the first-order class with L = 2 holds; the
     observed exponent is 1/3 (x_k ~ 2/k) against the predicted 1."""
-    return Case(name="gd_cubic", problem=power_1d(1.0), claim=FirstOrder(L=2), rule="zero",
+    return Case(name="gd_cubic", problem=power_1d(1.0), claim=FirstOrder(L=2), hessian="zero",
                 convex=True, D=1.0, D_how="construction", max_iter=3000, rate_model=rate,
                 eps=tuple(10.0 ** -np.arange(2, 8)))
 

@@ -7,7 +7,8 @@ import pytest
 from gnsverify.cases import Case, TheoryRate
 from gnsverify.catalog import holder_1d_case
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS
-from gnsverify.verify import campaign, fit_order, resolve_budget, verify
+from gnsverify.checks.order import fit_order
+from gnsverify.verify import campaign, resolve_budget, verify
 from numeric.problems import power_1d
 from theory.classes import FirstOrder, HolderHessian
 from theory.rates import RateTheorem
@@ -68,7 +69,7 @@ class SmallConstantRate(TheoryRate):
 
     def __init__(self, bound):
         super().__init__(bound, convex=True)
-        self.theorem = RateTheorem(bound=bound, setting="convex", rule="theory", constant=1e-9)
+        self.theorem = RateTheorem(bound=bound, setting="convex", step="theory", constant=1e-9)
 
 
 def test_global_bound_fails_when_the_run_needs_more_than_K():
@@ -76,7 +77,7 @@ def test_global_bound_fails_when_the_run_needs_more_than_K():
     # sublinear (about 1000 iterations to the last rung); K(eps) with the constant 1e-9
     # is only its logarithmic terms (< 100) and must be contradicted
     def case(rate=None):
-        return Case(name="gd_cubic", problem=power_1d(1.0), claim=FirstOrder(L=2), rule="zero",
+        return Case(name="gd_cubic", problem=power_1d(1.0), claim=FirstOrder(L=2), hessian="zero",
                     convex=True, D=1.0, D_how="construction", max_iter=3000, rate_model=rate)
     good = _claims(verify(case(), budget="quick", runs=("theory",)))["global_bound"]
     assert good.verdict == PASS

@@ -7,7 +7,7 @@ from numeric.baselines import (BASELINES, cubic_newton, damped_newton, fast_grad
                                gradient_method, super_universal_newton)
 from numeric.baselines.cubic import cubic_step
 from numeric.problems import logistic, power, quadratic, rosenbrock
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 
 QUAD = quadratic(n=5, cond=20.0, seed=0)
 # the same Hessian with b = 0: x* = 0, f* = 0 and f = x^T Q x / 2 is computed to full
@@ -155,10 +155,10 @@ def test_bad_input():
     for bad in (-0.1, 1.5):
         with pytest.raises(ValueError, match="alpha"):
             super_universal_newton(QUAD, alpha=bad)
-    with pytest.raises(ValueError, match="rule"):
-        damped_newton(QUAD, rule="fisher")
-    with pytest.raises(ValueError, match="rule must be built for dimension 5"):
-        cubic_newton(QUAD, rule=make_rule("perturbed", 2, C1=1.0))
+    with pytest.raises(ValueError, match="hessian"):
+        damped_newton(QUAD, hessian="fisher")
+    with pytest.raises(ValueError, match="hessian must be built for dimension 5"):
+        cubic_newton(QUAD, hessian=hessian_rule("perturbed", 2, C1=1.0))
     with pytest.raises(ValueError, match="max_iter"):
         damped_newton(QUAD, max_iter=-1)
     with pytest.raises(ValueError, match="max_trials"):

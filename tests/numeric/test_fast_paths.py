@@ -16,7 +16,8 @@ from numeric._jit import borrow, borrow_all, jit
 from numeric._linalg import SMALL_N, dot, solve_shifted, solve_shifted_into
 from numeric.problems import _powernorm as PN
 from numeric.problems.rosenbrock import rosenbrock, rosenbrock_equations
-from numeric.oracles import RB
+import importlib
+RB = importlib.import_module("numeric.problems.rosenbrock")
 from numeric.problems import REGISTRY
 from numeric.solver import minimize_gns
 
@@ -123,8 +124,29 @@ def _owns_or_views_owned(a):
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_solver_never_returns_a_borrowed_view(name):
     prob = REGISTRY[name]()
-    for rule in prob.rules:
-        res = minimize_gns(prob, rule=rule, max_iter=3, record_x=True)
+    for rule in prob.hessians:
+        res = minimize_gns(prob, hessian=rule, max_iter=3, record_x=True)
         arrays = [res.x] + [v for v in vars(res.trace).values() if isinstance(v, np.ndarray)]
         assert all(_owns_or_views_owned(a) for a in arrays), (name, rule)
         assert np.all(np.isfinite(res.x))
+
+
+def test_cache_locators_are_installed_here_and_fall_back_elsewhere():
+    """The package locators patch a private numba attribute: on the numba this project
+    pins they are installed; on an untested version, or a caching module without the
+    attribute, nothing is patched, a warning says so, and caching falls back to numba's
+    own rule."""
+    import types
+    import warnings
+    from numba.core import caching
+    from numeric import _jit
+    assert _jit.LOCATORS_INSTALLED
+    assert getattr(caching.CacheImpl, "_gnsverify_locators", False)
+    fake = types.SimpleNamespace(CacheImpl=type("CacheImpl", (), {}))   # no _locator_classes
+    for module, version in ((fake, "0.65.0"), (caching, "0.99.0"), (caching, "0.59.1")):
+        before = list(caching.CacheImpl._locator_classes)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            assert _jit._install_locators(module, version) is False
+        assert any("cache locators are not installed" in str(w.message) for w in seen)
+        assert caching.CacheImpl._locator_classes == before       # nothing patched

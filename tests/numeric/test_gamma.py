@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from numeric.gamma import estimate_gamma, find_violation, gamma_estimate, violation_at
 from numeric.problems import power, power_1d, quadratic
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 
 CUBE = power_1d(1.0)
 XS = [1.0, 0.3, -2.0, 1e-3, 50.0]
@@ -90,8 +90,8 @@ def test_harmonic_mean_property_1d(e, x):
     with the slow grid reference both ways; the property is then checked on the
     reference value (a true upper estimate, as the grid is a sample) and on the estimate.
     """
-    rule = make_rule("perturbed", 1, C1=e)
-    est2 = estimate_gamma(CUBE, [x], rule=rule)
+    rule = hessian_rule("perturbed", 1, C1=e)
+    est2 = estimate_gamma(CUBE, [x], hessian=rule)
     ref2 = t_reference(x, e, "ball")
     g = abs(grad_cube(x))
     hm = 1.0 / (1.0 / abs(x) + e / g)
@@ -103,10 +103,10 @@ def test_harmonic_mean_property_1d(e, x):
 def test_quadratic_perturbed_closed_form():
     p = quadratic(n=4, cond=10.0, seed=1)
     for C1, C2, beta in ((0.5, 0.0, 0.0), (0.1, 0.3, 0.5)):
-        rule = make_rule("perturbed", 4, C1=C1, C2=C2, beta=beta, seed=2)
+        rule = hessian_rule("perturbed", 4, C1=C1, C2=C2, beta=beta, seed=2)
         gn = np.linalg.norm(p.grad(p.x0))
         exact = gn / (C1 + C2 * gn ** (1 - beta))
-        est = estimate_gamma(p, p.x0, rule=rule)
+        est = estimate_gamma(p, p.x0, hessian=rule)
         assert exact * (1 - 1e-9) <= est <= exact * 1.01
 
 
@@ -142,7 +142,7 @@ def test_deterministic_and_kernel_matches_wrapper():
     a = estimate_gamma(p, x, seed=7, n_dirs=8)
     assert a == estimate_gamma(p, x, seed=7, n_dirs=8)
     e = np.zeros((0, 0))
-    rule = make_rule("exact")
+    rule = hessian_rule("exact")
     k = gamma_estimate(p.kind, p.data, rule.code, rule.data, 0, e, e, x, 0, 8, 48, 7, 1e8)
     assert k == a
 
@@ -162,7 +162,7 @@ def test_violation_witness_is_genuine(x):
         ok = find_violation(CUBE, [x], 0.95 * gam, region=region)
         assert not ok.violated and ok.ratio <= 1.0
     # the compiled interface returns the same witness
-    rule, e = make_rule("exact"), np.zeros((0, 0))
+    rule, e = hessian_rule("exact"), np.zeros((0, 0))
     ratio, h = violation_at(CUBE.kind, CUBE.data, rule.code, rule.data, 0, e, e, np.array([x]),
                             1.05 * abs(x), 0, 32, 48, 0)
     again = find_violation(CUBE, [x], 1.05 * abs(x))
@@ -178,12 +178,12 @@ def test_bad_input():
         estimate_gamma(p, [1.0])
     with pytest.raises(ValueError, match="x must"):
         estimate_gamma(p, [np.nan, 1.0])
-    with pytest.raises(ValueError, match="rule"):
-        estimate_gamma(p, x, rule="nope")
-    with pytest.raises(ValueError, match="rule"):
-        estimate_gamma(p, x, rule="fisher")
-    with pytest.raises(ValueError, match="rule must be built for dimension 2"):
-        estimate_gamma(p, x, rule=make_rule("perturbed", 3, C1=1.0))
+    with pytest.raises(ValueError, match="hessian"):
+        estimate_gamma(p, x, hessian="nope")
+    with pytest.raises(ValueError, match="hessian"):
+        estimate_gamma(p, x, hessian="fisher")
+    with pytest.raises(ValueError, match="hessian must be built for dimension 2"):
+        estimate_gamma(p, x, hessian=hessian_rule("perturbed", 3, C1=1.0))
     with pytest.raises(ValueError, match="B must"):
         estimate_gamma(p, x, B=-np.eye(2))
     with pytest.raises(ValueError, match="region"):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from numeric.problems import REGISTRY, logsumexp_data
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 
 NAN = float("nan")
 INF = float("inf")
@@ -102,7 +102,7 @@ def test_logsumexp_data_rejects_bad_input(kwargs, param):
 
 
 @pytest.mark.parametrize("kwargs,param", [
-    (dict(name="bogus"), "rule"),
+    (dict(name="bogus"), "hessian"),
     (dict(name="perturbed", n=None, C1=1.0), "n"),
     (dict(name="perturbed", n=3, C1=-1.0), "C1"),
     (dict(name="perturbed_psd", n=3, C2=NAN), "C2"),
@@ -113,10 +113,10 @@ def test_logsumexp_data_rejects_bad_input(kwargs, param):
     (dict(name="perturbed", n=2, B=-np.eye(2)), "B"),
     (dict(name="perturbed_psd", n=2, B=np.eye(3)), "B"),
 ])
-def test_make_rule_rejects_bad_input(kwargs, param):
+def test_hessian_rule_rejects_bad_input(kwargs, param):
     name = kwargs.pop("name")
     with pytest.raises(ValueError, match=rf"^{param} "):
-        make_rule(name, **kwargs)
+        hessian_rule(name, **kwargs)
 
 
 def test_points_are_validated():
@@ -129,7 +129,7 @@ def test_points_are_validated():
 
 def test_unsupported_rule_is_rejected_by_name():
     P = REGISTRY["cosh_sum"](n=2)
-    with pytest.raises(ValueError, match=r"^rule must be one of"):
+    with pytest.raises(ValueError, match=r"^hessian must be one of"):
         P.hess(P.x0, "fisher")
-    with pytest.raises(ValueError, match=r"^rule must be one of"):
+    with pytest.raises(ValueError, match=r"^hessian must be one of"):
         P.hess_lowrank(P.x0, "weighted_gn")

@@ -17,7 +17,7 @@ import pytest
 
 from numeric.problems import REGISTRY
 from numeric.reference import GNSReference, minimize_reference
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 from numeric.solver import minimize_gns
 
 MAX_ITER = 15
@@ -28,7 +28,7 @@ def cases():
     out = []
     for name, builder in REGISTRY.items():
         p = builder()
-        for rule in p.rules:
+        for rule in p.hessians:
             if rule.startswith("perturbed"):
                 continue          # with C1 = C2 = 0 the same matrix as "exact"
             out.append(pytest.param(name, rule, id=f"{name}-{rule}"))
@@ -83,7 +83,7 @@ def assert_agree(a, b):
 @pytest.mark.parametrize("name,rule", cases())
 def test_adaptive_agrees_with_reference(name, rule):
     p = problem(name)
-    kw = dict(rule=rule, max_iter=MAX_ITER, record_x=True)
+    kw = dict(hessian=rule, max_iter=MAX_ITER, record_x=True)
     a = minimize_gns(p, **kw)
     b = minimize_reference(p, **kw)
     K = assert_agree(a, b)
@@ -102,8 +102,8 @@ def test_dense_metric_and_indefinite_rule_agree():
     rng = np.random.default_rng(0)
     M = rng.standard_normal((p.n, p.n))
     Bm = M @ M.T + p.n * np.eye(p.n)
-    rule = make_rule("perturbed", p.n, C1=30.0, C2=0.5, beta=0.5, seed=2)
-    kw = dict(rule=rule, B=Bm, gamma0=1e3, max_iter=MAX_ITER, record_x=True)
+    rule = hessian_rule("perturbed", p.n, C1=30.0, C2=0.5, beta=0.5, seed=2)
+    kw = dict(hessian=rule, B=Bm, gamma0=1e3, max_iter=MAX_ITER, record_x=True)
     a, b = minimize_gns(p, **kw), minimize_reference(p, **kw)
     assert np.isnan(a.trace.trial_step).any()      # factorization failures occurred
     assert_agree(a, b)

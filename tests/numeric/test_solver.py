@@ -9,7 +9,7 @@ import pytest
 
 from numeric import oracles
 from numeric.problems.quadratic import quadratic
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 from numeric.solver import minimize_gns, pi_bound
 
 TRACE_FIELDS = ("f", "gnorm", "gamma", "lam", "step", "n_value", "n_grad", "n_hess",
@@ -47,7 +47,7 @@ def indefinite(quad):
     """Convex quadratic ``f`` but an indefinite ``H = Q + 40 E0`` (``E0`` has eigenvalue
     -1 somewhere unless the seed is unlucky; asserted below): small ``lambda`` makes the
     Cholesky factorization fail."""
-    rule = make_rule("perturbed", quad.n, C1=40.0, seed=3)
+    rule = hessian_rule("perturbed", quad.n, C1=40.0, seed=3)
     H = quad.hess(quad.x0, rule)
     assert np.linalg.eigvalsh(H).min() < -5.0
     return rule
@@ -128,7 +128,7 @@ def test_gamma0_and_gamma_min_drive_the_first_trials(quad):
 
 
 def test_failed_factorizations_are_rejections_without_stale_state(quad, indefinite):
-    res = minimize_gns(quad, rule=indefinite, record_x=True, gamma0=1e3, max_iter=30)
+    res = minimize_gns(quad, hessian=indefinite, record_x=True, gamma0=1e3, max_iter=30)
     tr = res.trace
     failed = np.isnan(tr.trial_step)
     assert failed.sum() >= 1                        # the test exercises the failure path
@@ -151,7 +151,7 @@ def test_chebyshev_rosenbrock_exact_hessian_failures_leave_no_stale_step():
 
 
 def test_search_exhausted_is_reported_and_x_is_kept(quad, indefinite):
-    res = minimize_gns(quad, rule=indefinite, record_x=True, gamma0=1e8, max_trials=2)
+    res = minimize_gns(quad, hessian=indefinite, record_x=True, gamma0=1e8, max_trials=2)
     assert res.status == "search_exhausted" and not res.success
     assert res.nit == 0 and len(res.trace.trial_gamma) == 2
     np.testing.assert_array_equal(res.x, quad.x0)
@@ -165,7 +165,7 @@ def test_theory_step_failure_and_newton_limit(quad, indefinite):
     assert np.isinf(res.trace.gamma[0]) and res.trace.lam[0] == 0.0
     np.testing.assert_allclose(res.x, quad.x_star, atol=1e-10)
     # indefinite H with lambda = 0 cannot be factored: step_failed, nothing taken
-    res = minimize_gns(quad, rule=indefinite, step="theory", bound=([0.5], [0.0]))
+    res = minimize_gns(quad, hessian=indefinite, step="theory", bound=([0.5], [0.0]))
     assert res.status == "step_failed" and res.nit == 0
     np.testing.assert_array_equal(res.x, quad.x0)
 
@@ -198,7 +198,7 @@ def test_class_bound_object_is_accepted(quad):
 
 
 def test_determinism_bit_identical(quad, indefinite):
-    runs = [minimize_gns(quad, rule=indefinite, record_x=True, gamma0=1e3, max_iter=20)
+    runs = [minimize_gns(quad, hessian=indefinite, record_x=True, gamma0=1e3, max_iter=20)
             for _ in range(2)]
     for name in TRACE_FIELDS:
         np.testing.assert_array_equal(getattr(runs[0].trace, name), getattr(runs[1].trace, name))
@@ -259,7 +259,7 @@ def test_ideal_step_defaults_find_small_gamma(quad):
     step must then decrease f. The true value here is O(1), far below the largest
     radius, so a grid that does not reach small radii fails this test."""
     Q = quad.data[0]
-    res = minimize_gns(quad, rule="zero", step="ideal", max_iter=2, record_x=True)
+    res = minimize_gns(quad, hessian="zero", step="ideal", max_iter=2, record_x=True)
     assert res.nit == 2
     norm_Q = np.linalg.norm(Q, 2)
     for k in range(res.nit):
@@ -278,11 +278,11 @@ def test_ideal_step_uses_the_estimator(quad):
     from numeric.gamma import gamma_estimate
     from numeric.problems import REGISTRY
     p = REGISTRY["logistic"]()
-    opts = dict(region="ball_O", n_dirs=8, n_radii=6, seed=0, gamma_hi=1e6)
+    opts = dict(region="O", n_dirs=8, n_radii=6, seed=0, gamma_hi=1e6)
     res = minimize_gns(p, step="ideal", record_x=True, max_iter=3, ideal=opts)
     assert res.nit >= 1
     check_trace(p, res, adaptive=False)
-    r = make_rule("exact", p.n)
+    r = hessian_rule("exact", p.n)
     for k in range(res.nit):       # gamma_k is the estimator's value at x_k (seed + k)
         est = gamma_estimate(p.kind, p.data, r.code, r.data, 0, np.zeros((0, 0)),
                              np.zeros((0, 0)), res.trace.x[k], 1, 8, 6, k, 1e6)
@@ -295,8 +295,8 @@ def test_woodbury_path_matches_dense_path():
     the rounding of the two solves (relative 1e-9 over a few well-conditioned steps)."""
     from numeric.problems import REGISTRY
     p = REGISTRY["chebyshev_rosenbrock"](n=6)
-    a = minimize_gns(p, rule="fisher_term", record_x=True, max_iter=8)
-    b = minimize_gns(p, rule="fisher_term", record_x=True, max_iter=8, B=np.eye(p.n))
+    a = minimize_gns(p, hessian="fisher_term", record_x=True, max_iter=8)
+    b = minimize_gns(p, hessian="fisher_term", record_x=True, max_iter=8, B=np.eye(p.n))
     np.testing.assert_array_equal(a.trace.trial_accepted, b.trace.trial_accepted)
     np.testing.assert_allclose(a.trace.x, b.trace.x, rtol=1e-9, atol=1e-12)
 
@@ -321,8 +321,8 @@ BAD_INPUTS = [
     (dict(step="theory", bound=([0.5], [-1.0])), "bound"),
     (dict(step="theory", bound=([0.5, 1.0], [1.0])), "bound"),
     (dict(step="theory", bound=([np.nan], [1.0])), "bound"),
-    (dict(rule="nonsense"), "rule"),
-    (dict(rule="fisher"), "rule"),                 # not a rule of the quadratic
+    (dict(hessian="nonsense"), "hessian"),
+    (dict(hessian="fisher"), "hessian"),               # not a rule of the quadratic
     (dict(callback=3), "callback"),
     (dict(step="ideal", ideal=dict(region="cube")), "region"),
     (dict(step="ideal", ideal=dict(n_dirs=0)), "n_dirs"),

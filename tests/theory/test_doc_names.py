@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from theory import approximations, constants, flagship, inequalities, interval, monomials
+from theory import approximations, constants, fisher_regression, inequalities, interval, monomials
 from theory.classes import DERIVATION_STEPS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "theory.md").read_text(encoding="utf-8")
@@ -14,7 +14,7 @@ SOURCES = {
     "theory.inequalities": tuple(inequalities.INEQUALITIES),
     "theory.approximations": tuple(approximations.INEQUALITIES),
     "theory.classes": DERIVATION_STEPS,
-    "theory.flagship": tuple(flagship.INEQUALITIES),
+    "theory.fisher_regression": tuple(fisher_regression.INEQUALITIES),
     "theory.constants": tuple(constants.INEQUALITIES),
     "theory.interval": tuple(interval.INEQUALITIES),
     "theory.monomials": tuple(monomials.INEQUALITIES),

@@ -201,7 +201,7 @@ def test_error_strategies_cover_the_constructors():
 def _rates_promptly(bound: ClassBound):
     for convex in (False, True):
         for rule in ("theory", "adaptive"):
-            thm = theorem(bound, convex=convex, rule=rule)
+            thm = theorem(bound, convex=convex, step=rule)
             K = thm.K_numeric(np.array([1e-6, 1e-2]), F0=1.0, G0=1.0, D=1.0 if convex else None)
             assert K.shape == (2,) and not np.any(np.isnan(K))
             order = thm.order()

@@ -70,10 +70,10 @@ def test_when_condition_and_nan():
     assert holds_all.tolist() == [False, False, False]
     # theory step: gamma_k = pi_k by definition, so Lemma 1 applies on every step
     # even if gamma_k exceeds pi_k in the last bit
-    holds, _, _ = I.evaluate(gg, v, rule="theory")
+    holds, _, _ = I.evaluate(gg, v, step="theory")
     assert holds.tolist() == [False, False, False]
-    with pytest.raises(ValueError, match="rule"):
-        I.applies_mask(gg, v, rule="newton")
+    with pytest.raises(ValueError, match="step"):
+        I.applies_mask(gg, v, step="newton")
 
 
 def test_rejection_certificate_and_search_floor():
@@ -95,7 +95,7 @@ def test_bad_input():
         I.evaluate(I.get("acceptance"), dict(f_k=np.ones(2)))
     with pytest.raises(ValueError, match="slack"):
         I.evaluate(I.get("descent"), dict(f_k=np.ones(1), f_next=np.ones(1)), slack=-1.0)
-    with pytest.raises(ValueError, match="rule"):
+    with pytest.raises(ValueError, match="step"):
         I.get("acceptance").kind_for("newton")
     with pytest.raises(ValueError, match="scope"):
         I.applicable("theory", True, True, scope="everything")

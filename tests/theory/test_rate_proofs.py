@@ -134,7 +134,7 @@ def nonconvex_cases(draw, max_controls=12):
 
 def _run_and_check(case, rule, thm_edit=None):
     mons, F0, G0, eps_value, ctrl = case
-    thm = theorem(_bound(mons), convex=False, rule=rule)
+    thm = theorem(_bound(mons), convex=False, step=rule)
     if thm_edit:
         thm = dataclasses.replace(thm, **thm_edit)
     K = float(thm.K_numeric(np.array([eps_value]), F0=F0, G0=G0, n_lag=0)[0])
@@ -214,7 +214,7 @@ def convex_cases(draw, max_controls=12):
 
 def _convex_check(case, edit=None, rule="theory"):
     mons, F0, G0, D, eps_value, ctrl = case
-    thm = theorem(_bound(mons), convex=True, rule=rule)
+    thm = theorem(_bound(mons), convex=True, step=rule)
     if edit:
         thm = dataclasses.replace(thm, **edit)
     K = float(thm.K_numeric([eps_value], F0, G0, D)[0])

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from theory.monomials import ClassBound, Monomial
 from theory.rates import (
-    RULES, RateTheorem, check_conclusion, cumulative_lag, lag_mask, n_lag, overall_order, theorem,
+    STEPS as RULES, RateTheorem, check_conclusion, cumulative_lag, lag_mask, n_lag, overall_order, theorem,
 )
 from theory.symbols import D, F0, G0, eps
 
@@ -28,7 +28,7 @@ def _bound(mons, source="smoothness"):
        st.floats(1e-6, 1.0), st.floats(0.01, 100), st.floats(0.01, 100), st.floats(0.1, 10),
        st.integers(0, 50))
 def test_symbolic_and_numeric_K_agree(mons, convex, rule, e, F, G, Dv, nl):
-    thm = theorem(_bound(mons), convex=convex, rule=rule)
+    thm = theorem(_bound(mons), convex=convex, step=rule)
     f = sp.lambdify((eps, F0, G0, D, n_lag), thm.K(), modules="mpmath")
     exact = float(f(e, F, G, Dv, nl))
     num = float(thm.K_numeric(np.array([e]), F0=F, G0=G, D=Dv, n_lag=nl)[0])
@@ -51,7 +51,7 @@ def test_convex_closed_form_equals_phase_sum(mons, e, F, Dv):
 
 @given(mon_st, st.floats(1e-6, 0.99), st.floats(0.1, 10), st.sampled_from(RULES))
 def test_K_upper_bounds_K(mons, frac, Dv, rule):
-    thm = theorem(_bound(mons), convex=True, rule=rule)
+    thm = theorem(_bound(mons), convex=True, step=rule)
     F, G = 1.0, 3.0
     e = frac * F
     K = float(thm.K_numeric([e], F, G, Dv, n_lag=3)[0])
@@ -144,8 +144,8 @@ def test_bad_input():
         theorem(b, False, "adaptive").K_numeric([0.1], 1.0, 1.0, n_lag=-1)
     with pytest.raises(ValueError, match="setting"):
         RateTheorem(b, setting="strongly convex")
-    with pytest.raises(ValueError, match="rule"):
-        RateTheorem(b, rule="ideal")
+    with pytest.raises(ValueError, match="step"):
+        RateTheorem(b, step="ideal")
     with pytest.raises(ValueError, match="constant"):
         RateTheorem(b, constant=0)
     with pytest.raises(ValueError, match="alphas"):

@@ -9,35 +9,24 @@ from __future__ import annotations
 from .base import FunctionClass
 from .first_order import FirstOrder
 from .gsc import GeneralizedSelfConcordant
-from .holder_hessian import HolderHessian, bounded_hessian_variation, lipschitz_hessian
+from .holder_hessian import (BoundedHessianVariation, HolderHessian, LipschitzHessian,
+                             bounded_hessian_variation, lipschitz_hessian)
 from .holder_third import HolderThird
 from .l0l1 import L0L1Smooth
 from .qsc import QSC_ROOT, QuasiSelfConcordant
 
-_FACTORIES = {
-    "holder_hessian": (HolderHessian, {"nu": 1, "L_nu": 1}),
-    "lipschitz_hessian": (lipschitz_hessian, {"L2": 1}),
-    "bounded_hessian_variation": (bounded_hessian_variation, {"L0": 1}),
-    "first_order": (FirstOrder, {"L": 1}),
-    "holder_third": (HolderThird, {"nu": 1, "L_3nu": 1}),
-    "qsc": (QuasiSelfConcordant, {"Q": 1}),
-    "l0l1": (L0L1Smooth, {"L0": 1, "L1": 1}),
-    "generalized_self_concordant": (GeneralizedSelfConcordant, {"nu": 3, "M_f": 1, "L": 1}),
-}
-
-NAMES = tuple(_FACTORIES)
+#: name -> class (its parameters, their ranges and defaults are the class's own)
+CLASSES = {cls.name: cls for cls in (HolderHessian, LipschitzHessian, BoundedHessianVariation,
+                                     FirstOrder, HolderThird, QuasiSelfConcordant, L0L1Smooth,
+                                     GeneralizedSelfConcordant)}
+NAMES = tuple(CLASSES)
 
 
 def get_class(name: str, **params) -> FunctionClass:
-    """The class ``name`` (one of ``NAMES``) with ``params`` (defaults for the rest)."""
-    if name not in _FACTORIES:
+    """The class ``name`` (one of ``NAMES``) with ``params`` (the class defaults for the rest)."""
+    if name not in CLASSES:
         raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}.")
-    factory, defaults = _FACTORIES[name]
-    unknown = set(params) - set(defaults)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {sorted(unknown)} for class {name}; "
-                         f"accepted: {sorted(defaults)}.")
-    return factory(**{**defaults, **params})
+    return CLASSES[name](**params)
 
 
 CATALOG: list[FunctionClass] = [get_class(n) for n in NAMES]
@@ -45,6 +34,6 @@ CATALOG: list[FunctionClass] = [get_class(n) for n in NAMES]
 #: Names of the inequalities the class constants rest on (docs/theory.md section 3).
 DERIVATION_STEPS = tuple(sorted({step.strip() for c in CATALOG for step in c.derivation.split(",")}))
 
-__all__ = ["CATALOG", "NAMES", "DERIVATION_STEPS", "get_class", "FunctionClass", "HolderHessian", "lipschitz_hessian",
-           "bounded_hessian_variation", "FirstOrder", "HolderThird", "QuasiSelfConcordant",
+__all__ = ["CATALOG", "CLASSES", "NAMES", "DERIVATION_STEPS", "get_class", "FunctionClass", "HolderHessian",
+           "LipschitzHessian", "BoundedHessianVariation", "lipschitz_hessian", "bounded_hessian_variation", "FirstOrder", "HolderThird", "QuasiSelfConcordant",
            "L0L1Smooth", "GeneralizedSelfConcordant", "QSC_ROOT"]

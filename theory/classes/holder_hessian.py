@@ -10,7 +10,9 @@
 """
 from __future__ import annotations
 
-from .base import FunctionClass, exact_value
+import sympy as sp
+
+from .base import FunctionClass
 
 
 class HolderHessian(FunctionClass):
@@ -22,26 +24,47 @@ class HolderHessian(FunctionClass):
     derivation = "residual_holder, gns_worst_radius"
     provenance = "closed form"
 
-    def __init__(self, *args, name=None, title=None, **params):
-        super().__init__(*args, **params)
-        if name is not None:
-            self.name = name
-        if title is not None:
-            self.title = title
-
-    def monomial_exprs(self):
-        nu, L = self.symbols["nu"], self.symbols["L_nu"]
+    @staticmethod
+    def holder_monomial(nu, L):
+        """``(alpha, M) = (1/(1+nu), (L/(1+nu))^(1/(1+nu)))`` (docs/theory.md 3.1)."""
+        nu = sp.sympify(nu)
         return [(1 / (1 + nu), (L / (1 + nu)) ** (1 / (1 + nu)), "smoothness")]
 
+    def monomial_exprs(self):
+        return self.holder_monomial(self.symbols["nu"], self.symbols["L_nu"])
 
-def lipschitz_hessian(L2=1) -> HolderHessian:
+
+class LipschitzHessian(HolderHessian):
+    """``nu = 1`` with its own parameter ``L2``: ``alpha = 1/2``, ``M = sqrt(L2/2)``."""
+
+    name = "lipschitz_hessian"
+    title = "Lipschitz Hessian"
+    param_ranges = {"L2": (0, None, False)}
+    defaults = {"L2": 1}
+    condition = "||hess f(x) - hess f(y)|| <= L2 ||x - y||"
+
+    def monomial_exprs(self):
+        return self.holder_monomial(1, self.symbols["L2"])
+
+
+class BoundedHessianVariation(HolderHessian):
+    """``nu = 0`` with its own parameter ``L0``: ``alpha = 1``, ``M = L0``."""
+
+    name = "bounded_hessian_variation"
+    title = "bounded Hessian variation"
+    param_ranges = {"L0": (0, None, False)}
+    defaults = {"L0": 1}
+    condition = "||hess f(x) - hess f(y)|| <= L0"
+
+    def monomial_exprs(self):
+        return self.holder_monomial(0, self.symbols["L0"])
+
+
+def lipschitz_hessian(L2=1) -> LipschitzHessian:
     """Lipschitz Hessian (``nu = 1``): ``alpha = 1/2``, ``M = sqrt(L2/2)``."""
-    L2 = exact_value("L2", L2, 0, None)
-    return HolderHessian(nu=1, L_nu=L2, name="lipschitz_hessian", title="Lipschitz Hessian")
+    return LipschitzHessian(L2=L2)
 
 
-def bounded_hessian_variation(L0=1) -> HolderHessian:
+def bounded_hessian_variation(L0=1) -> BoundedHessianVariation:
     """Bounded Hessian variation (``nu = 0``): ``alpha = 1``, ``M = L0``."""
-    L0 = exact_value("L0", L0, 0, None)
-    return HolderHessian(nu=0, L_nu=L0, name="bounded_hessian_variation",
-                         title="bounded Hessian variation")
+    return BoundedHessianVariation(L0=L0)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from theory import flagship as fl
+from theory import fisher_regression as fl
 from theory.rates import check_conclusion
 
 FD_STEP = 1e-5
@@ -469,7 +469,7 @@ def test_bad_input():
         fl.separable_radius(3, 0.0, 1.0)
     with pytest.raises(ValueError, match="eps"):
         small_claim(0.1).linear_until(0.0)
-    with pytest.raises(ValueError, match="rule"):
+    with pytest.raises(ValueError, match="step"):
         small_claim(0.1).theorem("ideal")
 
 

@@ -206,7 +206,7 @@ class FlagshipClaim:
 
     Fields: ``function_class`` (QSC with the derived ``Q``), ``error_model``,
     ``bound`` (composed by :func:`theory.approximations.apply`), ``theorems``
-    (rule -> convex :class:`RateTheorem`), ``R``, ``Q``, ``D``, ``f_star``, ``kappa``,
+    (step rule -> convex :class:`RateTheorem`), ``R``, ``Q``, ``D``, ``f_star``, ``kappa``,
     ``M0`` (the ``alpha = 0`` constant of the composed bound), ``C1`` (its
     ``alpha = 1`` constant), ``statement`` (text), ``separable``.
     """
@@ -249,22 +249,22 @@ class FlagshipClaim:
         e = _scalar("eps", eps, lo_open=True)
         return e >= self.eps_lin
 
-    def order(self, rule="theory") -> dict:
-        return self.theorem(rule).order()
+    def order(self, step="theory") -> dict:
+        return self.theorem(step).order()
 
-    def theorem(self, rule="theory") -> RateTheorem:
-        if rule not in self.theorems:
-            raise ValueError(f"rule must be one of {tuple(self.theorems)}, got {rule!r}.")
-        return self.theorems[rule]
+    def theorem(self, step="theory") -> RateTheorem:
+        if step not in self.theorems:
+            raise ValueError(f"step must be one of {tuple(self.theorems)}, got {step!r}.")
+        return self.theorems[step]
 
     # -- the split of K(eps) (`flagship_split`)
-    def K_split(self, rule="theory") -> tuple[sp.Expr, sp.Expr]:
+    def K_split(self, step="theory") -> tuple[sp.Expr, sp.Expr]:
         """``(K_lin, K_C1)`` as sympy expressions in ``eps, F0, G0, D`` (``n_lag`` for
-        the adaptive rule, in ``K_lin``); their sum is the theorem's ``K()``."""
-        thm = self.theorem(rule)
+        the adaptive step, in ``K_lin``); their sum is the theorem's ``K()``."""
+        thm = self.theorem(step)
         c = sp.nsimplify(thm.c)
         Jv = sp.Max(0, sp.ceiling(sp.log(F0_sym / eps_sym, 2)))
-        lag = sp.nsimplify(thm.lag_weight) * n_lag if thm.rule == "adaptive" else 0
+        lag = sp.nsimplify(thm.lag_weight) * n_lag if thm.step == "adaptive" else 0
         lin = Jv + sp.log(G0_sym * D_sym / eps_sym, 2) + c * self.M0_expr * 2 * D_sym * geometric_sum(0, Jv) + lag
         c1 = c * self.C1_expr * (2 * D_sym) ** 2 / F0_sym * geometric_sum(1, Jv)
         return lin, c1
@@ -278,35 +278,35 @@ class FlagshipClaim:
             raise ValueError("eps must be finite and > 0.")
         return e, _scalar("F0", F0), _scalar("G0", G0)
 
-    def K_linear(self, eps_values, F0, G0, rule="theory", n_lag=0):
+    def K_linear(self, eps_values, F0, G0, step="theory", n_lag=0):
         """``K_lin(eps)``: the ``alpha = 0`` part (log terms + ``c 2 D M0 J``, + ``2 n_lag``)."""
         e, F0, G0 = self._args(eps_values, F0, G0)
-        thm = self.theorem(rule)
+        thm = self.theorem(step)
         Jv = self._J(e, F0)
-        lag = thm.lag_weight * np.asarray(n_lag, dtype=np.float64) if thm.rule == "adaptive" else 0.0
+        lag = thm.lag_weight * np.asarray(n_lag, dtype=np.float64) if thm.step == "adaptive" else 0.0
         with np.errstate(divide="ignore"):
             return Jv + np.log2(G0 * self.D / e) + thm.c * 2.0 * self.D * self.M0 * Jv + lag
 
-    def K_c1(self, eps_values, F0, G0=1.0, rule="theory"):
+    def K_c1(self, eps_values, F0, G0=1.0, step="theory"):
         """``K_C1(eps) = 4 c C1 D^2 (2^J - 1)/F0`` (`flagship_c1_term`)."""
         e, F0, _ = self._args(eps_values, F0, G0)
         if F0 == 0 or self.C1 == 0:
             return np.zeros_like(e)
         Jv = self._J(e, F0)
-        return self.theorem(rule).c * 4.0 * self.C1 * self.D ** 2 * np.expm1(Jv * math.log(2.0)) / F0
+        return self.theorem(step).c * 4.0 * self.C1 * self.D ** 2 * np.expm1(Jv * math.log(2.0)) / F0
 
-    def K_c1_upper(self, eps_values, rule="theory"):
+    def K_c1_upper(self, eps_values, step="theory"):
         """``8 c C1 D^2 / eps`` >= ``K_C1(eps)``: the ``O(C1 D^2/eps)`` term, named ``C1 term``."""
         e = np.asarray(eps_values, dtype=np.float64)
-        return 8.0 * self.theorem(rule).c * self.C1 * self.D ** 2 / e
+        return 8.0 * self.theorem(step).c * self.C1 * self.D ** 2 / e
 
-    def K_linear_bound(self, eps_values, F0, G0, rule="theory", n_lag=0):
+    def K_linear_bound(self, eps_values, F0, G0, step="theory", n_lag=0):
         """``J + log2(G0 D/eps) + 4 c D M0 J`` (+ ``2 n_lag``): bounds ``K(eps)`` for
         ``eps >= eps_lin`` (`flagship_linear_until`)."""
         e, F0, G0 = self._args(eps_values, F0, G0)
-        thm = self.theorem(rule)
+        thm = self.theorem(step)
         Jv = self._J(e, F0)
-        lag = thm.lag_weight * np.asarray(n_lag, dtype=np.float64) if thm.rule == "adaptive" else 0.0
+        lag = thm.lag_weight * np.asarray(n_lag, dtype=np.float64) if thm.step == "adaptive" else 0.0
         with np.errstate(divide="ignore"):
             return Jv + np.log2(G0 * self.D / e) + thm.c * 4.0 * self.D * self.M0 * Jv + lag
 
@@ -333,7 +333,7 @@ class FlagshipClaim:
 def _build(problem, Q, R, D, f_star, kappa, err, separable=False, notes=()):
     cls = get_class("qsc", Q=Q)
     bound = apply(cls, err)
-    thms = {rule: theorem(bound, convex=True, rule=rule) for rule in ("theory", "adaptive")}
+    thms = {step: theorem(bound, convex=True, step=step) for step in ("theory", "adaptive")}
     return FlagshipClaim(problem, cls, err, bound, thms, R, Q, D, f_star, kappa, separable, tuple(notes))
 
 

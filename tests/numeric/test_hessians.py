@@ -14,7 +14,7 @@ from scipy.special import expit, softmax as sp_softmax
 
 from numeric import oracles
 from numeric.problems import REGISTRY
-from numeric.rules import RULE_CODES, make_rule, perturbation_matrix
+from numeric.hessians import HESSIANS, hessian_rule, perturbation_matrix
 
 from test_problems import SMALL, build, residual_and_jacobian  # the same small instances (tests/numeric is on sys.path)
 
@@ -145,7 +145,7 @@ def test_softmax_fisher(name):
 def test_perturbation_has_the_chosen_norm(name, rule):
     P = build(name)
     for C1, C2, beta in ((0.5, 0.0, 0.0), (0.0, 2.0, 0.3), (0.1, 1.0, 1.0), (0.2, 0.7, 0.0)):
-        r = make_rule(rule, P.n, C1=C1, C2=C2, beta=beta, seed=3)
+        r = hessian_rule(rule, P.n, C1=C1, C2=C2, beta=beta, seed=3)
         for x in sample_points(P, k=2, seed=6):
             gn = np.linalg.norm(P.grad(x))
             E = P.hess(x, r) - P.hess(x)
@@ -172,11 +172,11 @@ def test_perturbation_matrices():
 
 def test_perturbed_psd_keeps_convex_hessians_psd():
     P = REGISTRY["power_1d"](nu=0.5)
-    r = make_rule("perturbed_psd", 1, C1=1.0, C2=1.0, beta=0.5)
+    r = hessian_rule("perturbed_psd", 1, C1=1.0, C2=1.0, beta=0.5)
     for x in (-3.0, 0.0, 0.2):
         assert P.hess(np.array([x]), r)[0, 0] >= P.hess(np.array([x]))[0, 0]
     Q = build("logsumexp")
-    r = make_rule("perturbed_psd", Q.n, C1=0.3, C2=0.2, beta=0.5, seed=4)
+    r = hessian_rule("perturbed_psd", Q.n, C1=0.3, C2=0.2, beta=0.5, seed=4)
     for x in sample_points(Q, seed=7):
         assert np.linalg.eigvalsh(Q.hess(x, r))[0] >= -1e-12
 
@@ -192,10 +192,10 @@ def test_zero_rule(name):
 @pytest.mark.parametrize("name", sorted(SMALL))
 def test_supported_rules_and_lowrank_forms(name):
     P = build(name)
-    assert "exact" in P.rules and "zero" in P.rules
-    for rule in RULE_CODES:
-        if rule not in P.rules:
-            with pytest.raises(ValueError, match="rule"):
+    assert "exact" in P.hessians and "zero" in P.hessians
+    for rule in HESSIANS:
+        if rule not in P.hessians:
+            with pytest.raises(ValueError, match="hessian"):
                 P.hess(P.x0, rule)
             continue
         opts = dict(C1=0.1, C2=0.2, beta=0.5) if rule.startswith("perturbed") else {}
@@ -203,7 +203,7 @@ def test_supported_rules_and_lowrank_forms(name):
             H = P.hess(x, rule, **opts)
             assert H.shape == (P.n, P.n) and np.all(np.isfinite(H))
             if not P.has_lowrank(rule):
-                with pytest.raises(ValueError, match="rule"):
+                with pytest.raises(ValueError, match="hessian"):
                     P.hess_lowrank(x, rule)
                 continue
             d, U, w = P.hess_lowrank(x, rule)
@@ -229,28 +229,28 @@ def test_lowrank_coverage():
     }
     for name, rules in expected.items():
         P = build(name)
-        got = {r for r in P.rules if P.has_lowrank(r)}
+        got = {r for r in P.hessians if P.has_lowrank(r)}
         assert got == rules, name
         # the compiled predicate says False for every unsupported pair
-        for r, code in RULE_CODES.items():
-            if r not in P.rules:
-                assert oracles.has_lowrank(P.kind, code) is False or r == "zero"
+        for r, spec in HESSIANS.items():
+            if r not in P.hessians:
+                assert oracles.has_lowrank(P.kind, spec.code) is False or r == "zero"
 
 
 def test_unknown_and_mismatched_rules_are_rejected():
     P = build("quadratic")
-    with pytest.raises(ValueError, match="rule"):
+    with pytest.raises(ValueError, match="hessian"):
         P.hess(P.x0, "newton")
-    with pytest.raises(ValueError, match="rule"):
-        make_rule("bogus")
-    with pytest.raises(ValueError, match="rule"):
-        P.hess(P.x0, make_rule("perturbed", P.n + 1, C1=1.0))
-    with pytest.raises(ValueError, match="rule must be one of"):
+    with pytest.raises(ValueError, match="hessian"):
+        hessian_rule("bogus")
+    with pytest.raises(ValueError, match="hessian"):
+        P.hess(P.x0, hessian_rule("perturbed", P.n + 1, C1=1.0))
+    with pytest.raises(ValueError, match="hessian must be one of"):
         build("logistic").hess(np.zeros(4), "gauss_newton")
-    with pytest.raises(ValueError, match="rule must be one of"):
-        build("power").rule("fisher")
-    with pytest.raises(ValueError, match="rule must be one of"):
-        build("softmax").rule("weighted_gn")
+    with pytest.raises(ValueError, match="hessian must be one of"):
+        build("power").hessian_rule("fisher")
+    with pytest.raises(ValueError, match="hessian must be one of"):
+        build("softmax").hessian_rule("weighted_gn")
 
 
 def test_perturbation_norm_in_a_metric():
@@ -261,7 +261,7 @@ def test_perturbation_norm_in_a_metric():
     B = M @ M.T + P.n * np.eye(P.n)
     L = np.linalg.cholesky(B)
     for rule in ("perturbed", "perturbed_psd"):
-        r = make_rule(rule, P.n, C1=0.3, C2=1.5, beta=0.4, seed=2, B=B)
+        r = hessian_rule(rule, P.n, C1=0.3, C2=1.5, beta=0.4, seed=2, B=B)
         x = P.x0 + rng.standard_normal(P.n)
         g = P.grad(x)
         gdual = np.sqrt(g @ np.linalg.solve(B, g))

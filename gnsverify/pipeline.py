@@ -1,0 +1,103 @@
+"""The loop of a verification: a case, a list of checks, a report.
+
+:func:`check_case` builds the case's :class:`~gnsverify.context.Context`, runs what the
+checks need (:mod:`gnsverify.runs`), asks each check whether its claim applies and
+collects its verdicts (every verdict made by :func:`gnsverify.verdict.decide`), and
+returns a :class:`CaseReport`. It knows no particular check: :func:`gnsverify.verify.verify`
+passes the full list (:data:`gnsverify.checks.CHECKS`), the instance search a subset.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from gnsverify import summary
+from gnsverify.cases import Case
+from gnsverify.context import Context
+from gnsverify.runs import RUNS, run_case
+from gnsverify.verdict import worst
+
+
+@dataclass
+class CaseReport:
+    """Everything a verification found about one case (``to_dict()`` is JSON-ready).
+
+    * ``verdicts``: one :class:`Verdict` per claim; claims that do not apply (e.g.
+      Lemma 1 for an indefinite ``H``) are absent and ``notes`` says why;
+    * ``runs``: ``"theory"``, ``"adaptive"``, ``"ideal"``, ``"baseline:<name>"`` ->
+      numeric ``Result``;
+    * ``row``: the rate-table row (:func:`gnsverify.summary.row`);
+    * ``curves``: the plot data (:func:`gnsverify.summary.curves`);
+    * ``warnings``: what the user should know before reading the numbers (e.g. an
+      ``eps`` below double precision).
+    """
+
+    case: Case
+    verdicts: list
+    runs: dict
+    row: dict
+    curves: dict
+    notes: list = field(default_factory=list)
+    wall_time: float = 0.0
+    warnings: list = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return worst(self.verdicts)
+
+    def to_dict(self) -> dict:
+        return {
+            "case": self.case.summary(),
+            "verdict": self.verdict,
+            "verdicts": [v.to_dict() for v in self.verdicts],
+            "runs": {k: dict(method=r.method, hessian=r.hessian, status=r.status, nit=int(r.nit),
+                             fun=_num(r.fun), gnorm=_num(r.gnorm))
+                     for k, r in self.runs.items()},
+            "row": self.row, "curves": self.curves, "notes": list(self.notes),
+            "warnings": list(self.warnings), "wall_time": self.wall_time,
+        }
+
+
+def _num(v):
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0, runs=None,
+               progress: Callable[[dict], Any] | None = None) -> CaseReport:
+    """Verify ``case`` with ``checks`` (see the module docstring).
+
+    ``runs`` (default: what the checks need) is a subset of :data:`gnsverify.runs.RUNS`;
+    ``progress`` (optional) is called with ``{"case", "stage", "done", "total"}``.
+    """
+    if progress is not None and not callable(progress):
+        raise ValueError("progress must be callable or None.")
+    t0 = time.monotonic()
+    ctx = Context(case, eps=eps, budget=budget, seed=seed)
+    if runs is None:
+        runs = tuple(r for r in RUNS if any(r in c.needs for c in checks))
+    runs = tuple(runs)
+    stages = len(runs) + len(checks)
+    done = [0]
+
+    def emit(stage):
+        if progress is not None:
+            progress({"case": case.name, "stage": stage, "done": done[0], "total": stages})
+        done[0] += 1
+
+    run_case(ctx, runs, emit)
+    verdicts = []
+    for check in checks:
+        emit(check.name)
+        ok, reason = check.applies(ctx)
+        if not ok:
+            ctx.notes.append(reason)
+            continue
+        verdicts.extend(check.run(ctx))
+    if progress is not None:
+        progress({"case": case.name, "stage": "done", "done": stages, "total": stages})
+    return CaseReport(case=case, verdicts=verdicts, runs=ctx.runs, row=summary.row(ctx, verdicts),
+                      curves=summary.curves(ctx), notes=ctx.notes + ctx.warnings,
+                      wall_time=time.monotonic() - t0, warnings=list(ctx.warnings))

@@ -1,0 +1,113 @@
+"""What a report shows of one verified case besides its verdicts: the summary row of the
+rate table (:func:`row`) and the plot data of its runs and bounds (:func:`curves`)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gnsverify.checks.order import fit_order, reached_points
+from gnsverify.context import RATE_RUNS
+from gnsverify.verdict import worst
+
+
+def _num(v):
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def curves(ctx) -> dict:
+    """``{"measure", "runs": {name: {"k", "value"}}, "bound": {step: {"eps", "K"}}}``: every
+    run's measured sequence and the theorem's ``K(eps)`` on the ladder."""
+    out = {"measure": ctx.measure, "runs": {}, "bound": {}}
+    for name, res in ctx.runs.items():
+        seq = ctx.quantity(res)
+        out["runs"][name] = {"k": list(range(seq.shape[0])), "value": [_num(v) for v in seq]}
+    if ctx.ladder.size and "constants" not in ctx.undecided and ctx.rate_blocker() is None:
+        for step in RATE_RUNS:
+            try:
+                rate = ctx.case.rate(step)
+                out["bound"][step] = {"eps": ctx.ladder.tolist(),
+                                      "K": [_num(rate.K(float(e), ctx.rate_data())) for e in ctx.ladder]}
+            except ValueError:
+                pass
+    return out
+
+
+def row(ctx, verdicts) -> dict:
+    """One summary line: the theory run's last reached rung (the adaptive run's when
+    the theory run reached none) and the log-log slope of its iterations-to-eps.
+
+    Keys: ``case, class, exponent`` (class exponent: smallest smoothness alpha),
+    ``predicted_order, predicted_K, observed_K, ratio`` (at the smallest ``eps`` the run
+    reached), ``fitted_exponent``, ``predicted_exponent``, ``verdict``, ``run`` (which
+    run the numbers are from) and ``theory_not_shown`` (when the row shows another run:
+    the numbers that say why the theory-step run reached no ``eps``).
+    """
+    o = ctx.case.rate("theory").order()
+    rungs = ctx.rungs() if ctx.psd else []
+    last = None
+    for run in RATE_RUNS:
+        reached = [r for r in rungs if r["run"] == run and r["reached"]]
+        if reached:
+            last = reached[-1]
+            break
+    fitted = None
+    if last is not None:
+        pts = reached_points(rungs, last["run"])
+        if len(pts) >= 3:
+            fitted = fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"]
+    smooth = [m.alpha_f for m in ctx.bound.monomials if m.M_f != 0 and "smoothness" in m.source]
+    cls = getattr(ctx.case.claim, "name", "") or getattr(ctx.bound, "name", "")
+    row_run = None if last is None else last["run"]
+    return {
+        "case": ctx.case.name,
+        "class": cls,
+        "exponent": min(smooth) if smooth else None,
+        "predicted_order": o.get("text") or o["kind"],
+        "predicted_K": None if last is None else _num(last["predicted"]),
+        "observed_K": None if last is None else last["observed"],
+        "ratio": (None if last is None or not last["predicted"] else
+                  _num(last["observed"] / last["predicted"])),
+        "fitted_exponent": _num(fitted) if fitted is not None else None,
+        "predicted_exponent": _num(o["exponent"]),
+        "verdict": worst(verdicts),
+        "run": row_run,
+        "theory_not_shown": (_why_not_theory(ctx, rungs) if row_run not in (None, "theory")
+                             and "theory" in ctx.runs else None),
+    }
+
+
+def _why_not_theory(ctx, rungs: list) -> dict:
+    """Numbers that say why the theory-step run reached no ``eps`` of the ladder: its
+    step size ``pi(||g||)`` (the monomials, ``pi(||g_0||)``), how far it got, and how
+    much larger the steps the adaptive search accepted were."""
+    th = ctx.runs["theory"]
+    seq = ctx.quantity(th)
+    fin = seq[np.isfinite(seq)]
+    out = {
+        "iterations": int(th.nit), "status": th.status, "measure": ctx.measure,
+        "start": _num(seq[0]), "best": _num(fin.min()) if fin.size else None,
+        "first_eps": _num(ctx.ladder[0]) if ctx.ladder.size else None,
+        "pi_g0": _num(ctx.bound.pi(ctx.G0)), "G0": _num(ctx.G0),
+        "monomials": [dict(alpha=m.alpha_f, M=m.M_f, source=m.source) for m in ctx.bound.monomials],
+        "D": None if ctx.case.D is None else _num(ctx.case.D),
+    }
+    em = ctx.case.error_model
+    if em is not None:
+        out["error_model"] = dict(name=getattr(em, "name", ""), C1=_num(em.C1), C2=_num(em.C2),
+                                  beta=_num(em.beta))
+    ad = ctx.runs.get("adaptive")
+    if ad is not None and ad.trace.n_steps > 0:
+        gam = np.asarray(ad.trace.gamma, float)
+        pi_k = np.asarray(ctx.bound.pi(np.asarray(ad.trace.gnorm, float)[:ad.trace.n_steps]), float)
+        ok = np.isfinite(gam) & np.isfinite(pi_k) & (pi_k > 0)
+        if ok.any():
+            r = gam[ok] / pi_k[ok]
+            out["adaptive_gamma_over_pi"] = dict(min=_num(r.min()), median=_num(np.median(r)),
+                                                 max=_num(r.max()))
+        K = [r for r in rungs if r["run"] == "adaptive" and r["reached"]]
+        if K:
+            out["adaptive_K"] = dict(eps=K[-1]["eps"], observed=K[-1]["observed"],
+                                     predicted=_num(K[-1]["predicted"]))
+    return out
