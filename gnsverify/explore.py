@@ -256,7 +256,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
         "expr": str(fun.expr), "input": expr, "variables": names, "params": dict(params or {}),
         "box": box_arr.tolist(), "x0": x0_arr.tolist(), "hessian": hessian, "convex": convex,
         "oracles": path, "gradient": [str(e) for e in fun.gradient],
-        "hessian": [[str(e) for e in row] for row in fun.hessian.tolist()],
+        "hessian_matrix": [[str(e) for e in row] for row in fun.hessian.tolist()],
     }
 
     # measure

@@ -41,19 +41,10 @@ def check_f_star(problem, f_star):
 
 
 def resolve_hessian(problem, hessian):
-    """A :class:`numeric.hessians.HessianRule` of ``problem`` from a name or a rule object."""
-    from numeric.hessians import HessianRule, hessian_rule
-    if isinstance(hessian, HessianRule):
-        r = hessian
-    elif isinstance(hessian, str) and hessian in problem.hessians:
-        r = hessian_rule(hessian, problem.n)
-    else:
+    """A :class:`numeric.hessians.HessianRule` of ``problem`` from a name or a rule object
+    (:meth:`numeric.problems.base.Problem.hessian_rule` checks it)."""
+    from numeric.hessians import HessianRule
+    if not isinstance(hessian, (str, HessianRule)):
         raise ValueError(f"hessian must be one of {problem.hessians} for problem {problem.name!r}, "
                          f"got {hessian!r}.")
-    if r.name not in problem.hessians:
-        raise ValueError(f"hessian must be one of {problem.hessians} for problem {problem.name!r}, "
-                         f"got {r.name!r}.")
-    if r.E0.size and r.E0.shape != (problem.n, problem.n):
-        raise ValueError(f"hessian must be built for dimension {problem.n} (its E0 has shape "
-                         f"{r.E0.shape}).")
-    return r
+    return problem.hessian_rule(hessian)

@@ -38,6 +38,14 @@ ACCEPTED = -1
 
 
 @jit
+def hessian(kind, data, hcode, hdata, x, g, gn, nh):
+    """``(H(x), finite, nh + 1)``: the Hessian of the rule, formed once per iteration by
+    the Newton-type baselines (a non-finite one ends the run as ``non_finite``)."""
+    Hm = _or.hess(kind, data, hcode, hdata, x, g, gn)
+    return Hm, all_finite(Hm.ravel()), nh + 1
+
+
+@jit
 def evaluate(kind, data, xt, nv, ng):
     """``(f(xt), g(xt), ||g(xt)||, finite, nv + 1, ng + 1)`` (Euclidean norm)."""
     ft, gt = _or.value_grad(kind, data, xt)

@@ -11,20 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric import oracles as _or
 from numeric._linalg import all_finite
 from numeric._record import NON_FINITE, SEARCH_EXHAUSTED, STALLED
-from numeric.baselines._trial import (ACCEPTED, decreased, evaluate, record, record_failed,
-                                      stalled)
+from numeric.baselines._trial import (ACCEPTED, decreased, evaluate, hessian, record,
+                                      record_failed, stalled)
 from numeric.baselines.cubic import cubic_step
 
 
 @jit
 def step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
          cnt, nv, ng, nh):
-    Hm = _or.hess(kind, data, hcode, hdata, x, g, gn)
-    nh += 1
-    if not all_finite(Hm.ravel()):
+    Hm, finite, nh = hessian(kind, data, hcode, hdata, x, g, gn, nh)
+    if not finite:
         return NON_FINITE, x, f, g, par, np.nan, par, v, A, T, cnt, nv, ng, nh
     M = par
     for _ in range(max_trials):

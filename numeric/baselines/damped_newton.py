@@ -12,11 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from numeric._jit import jit
-from numeric import oracles as _or
 from numeric import _linalg
-from numeric._linalg import all_finite
 from numeric._record import NON_FINITE, SEARCH_EXHAUSTED, STALLED, STEP_FAILED
-from numeric.baselines._trial import ACCEPTED, decreased, evaluate, record, stalled
+from numeric.baselines._trial import ACCEPTED, decreased, evaluate, hessian, record, stalled
 
 ARMIJO = 1e-4
 N_REG = 60
@@ -26,9 +24,8 @@ _NO_METRIC = np.zeros((0, 0))
 @jit
 def step(kind, data, hcode, hdata, x, f, g, gn, par, v, A, alpha, par_min, max_trials, k, T,
          cnt, nv, ng, nh):
-    Hm = _or.hess(kind, data, hcode, hdata, x, g, gn)
-    nh += 1
-    if not all_finite(Hm.ravel()):
+    Hm, finite, nh = hessian(kind, data, hcode, hdata, x, g, gn, nh)
+    if not finite:
         return NON_FINITE, x, f, g, np.nan, np.nan, par, v, A, T, cnt, nv, ng, nh
     reg = 0.0
     ok, d = _linalg.solve_shifted(Hm, 0.0, 0, _NO_METRIC, -g)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from numeric.problems.base import Problem, ProblemType
+from numeric.problems.base import Problem, ProblemType, problem_type
 
 _NOT_PROBLEMS = {"base", "datasets"}
 
@@ -46,15 +46,6 @@ def _discover():
 
 
 PROBLEM_TYPES, REGISTRY = _discover()
-_BY_KIND = {t.kind: t for t in PROBLEM_TYPES}
-
-
-def problem_type(kind: int) -> ProblemType:
-    """The declaration of the problem module with this ``kind``."""
-    try:
-        return _BY_KIND[int(kind)]
-    except KeyError:
-        raise ValueError(f"kind must be one of {sorted(_BY_KIND)}, got {kind!r}.") from None
 
 
 globals().update(REGISTRY)

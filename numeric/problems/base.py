@@ -125,6 +125,17 @@ class Hessian:
             raise ValueError("a Hessian needs a dense or a low-rank form (or both).")
 
 
+_TYPES: dict[int, "ProblemType"] = {}       # kind -> declaration (every declared type)
+
+
+def problem_type(kind: int) -> "ProblemType":
+    """The declaration of the problem module with this ``kind``."""
+    try:
+        return _TYPES[int(kind)]
+    except KeyError:
+        raise ValueError(f"kind must be one of {sorted(_TYPES)}, got {kind!r}.") from None
+
+
 @dataclass(frozen=True)
 class ProblemType:
     """The declaration of a problem module (see the module docstring).
@@ -144,6 +155,10 @@ class ProblemType:
 
     def __post_init__(self):
         from numeric.hessians import BY_PROBLEM, HESSIANS
+        if self.kind in _TYPES and _TYPES[self.kind].name != self.name:
+            raise ValueError(f"problem kind {self.kind} is declared twice ({_TYPES[self.kind].name!r} "
+                             f"and {self.name!r}).")
+        _TYPES[self.kind] = self
         if "exact" not in self.hessians:
             raise ValueError(f"problem {self.name!r} must declare its exact Hessian.")
         for name, h in self.hessians.items():
@@ -161,11 +176,135 @@ class ProblemType:
                      if n in self.hessians or spec.provided_by == GENERIC
                      or (spec.provided_by == BY_RESIDUAL and self.residual is not None))
 
-    def has_lowrank(self, name: str) -> bool:
-        """Whether the rule ``name`` has a diagonal-plus-low-rank form here."""
-        from numeric.hessians import RESIDUAL_HESSIANS
-        return (name == "zero" or (name in self.hessians and self.hessians[name].lowrank is not None)
-                or (name in RESIDUAL_HESSIANS and self.residual is not None))
+    @property
+    def kernels(self) -> dict:
+        """The compiled oracles of this type (``value_grad``, ``exact_hess``,
+        ``residual_parts``, ``has_lowrank``, ``hess_lowrank``, ``hess``; signatures as
+        in :mod:`numeric.oracles` without ``kind``), generated from the declaration and
+        inlined into their callers (built on first use)."""
+        cache = self.__dict__.get("_kernels")
+        if cache is None:
+            cache = _compile_kernels(self)
+            object.__setattr__(self, "_kernels", cache)
+        return cache
+
+
+# ---------------------------------------------------------------- compiled kernels of a type
+
+#: line of base.py's (virtual) text at which the generated kernels of kind ``k`` start
+def _first_line(kind: int) -> int:
+    return 20_000 + 300 * int(kind)
+
+
+_GENERATED: dict[int, str] = {}        # kind -> generated source (for tracebacks)
+
+KERNEL_NAMES = ("value_grad", "exact_hess", "residual_parts", "has_lowrank", "hess_lowrank", "hess")
+
+
+def _kernel_source(decl: "ProblemType") -> tuple[str, dict]:
+    """``(source, globals)`` of the compiled oracles of one problem type, from its
+    declaration: the generic rules (``zero``, ``perturbed``, ``perturbed_psd``) and the
+    residual rules (``gauss_newton``, ``fisher_term``) are written here once, for every
+    type; the rules the problem provides call its own kernels."""
+    from numeric import hessians as H
+    from numeric.problems import _powernorm as PN
+    from numeric.problems._gram import lowrank_dense
+    ns = {"__name__": __name__, "np": np, "PN": PN, "lowrank_dense": lowrank_dense,
+          "VALUE_GRAD": decl.value_grad, "RESIDUAL": decl.residual,
+          **{f"H_{name.upper()}": spec.code for name, spec in H.HESSIANS.items()}}
+    code = lambda name: f"H_{name.upper()}"     # noqa: E731 - the constant's name in the source
+
+    def dense(rule):
+        h = decl.hessians[rule]
+        if h.dense is not None:
+            ns[f"{rule.upper()}_DENSE"] = h.dense
+            return f"{rule.upper()}_DENSE(data, x)"
+        ns[f"{rule.upper()}_LOWRANK"] = h.lowrank
+        return f"lowrank_dense(*{rule.upper()}_LOWRANK(data, x))"
+    lowrank = [r for r, h in decl.hessians.items() if h.lowrank is not None]
+    for r in lowrank:
+        ns[f"{r.upper()}_LOWRANK"] = decl.hessians[r].lowrank
+    lr_branches = [f"    if hcode == {code(r)}:\n        return {r.upper()}_LOWRANK(data, x)" for r in lowrank]
+    dense_branches = [f"    if hcode == {code(r)}:\n        return {dense(r)}"
+                      for r in decl.hessians if r != "exact"]
+    has = ["H_ZERO"] + [code(r) for r in lowrank]
+    if decl.residual is not None:
+        has += [code(r) for r in H.RESIDUAL_HESSIANS]
+        lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                           "        u, J, jtu, p = RESIDUAL(data, x)\n"
+                           "        if hcode == H_FISHER_TERM:\n"
+                           "            return PN.fisher_term_lowrank(u, jtu, p)\n"
+                           "        return PN.gauss_newton_lowrank(u, J, jtu, p)")
+        dense_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                              "        return lowrank_dense(*hess_lowrank(data, hcode, hdata, x, g, gnorm))")
+        residual = "    return RESIDUAL(data, x)"
+    else:
+        residual = ("    n = x.shape[0]\n"
+                    "    return np.zeros(0), np.zeros((0, n)), np.zeros(n), np.nan")
+    nl = "\n"
+    src = f'''def value_grad(data, x):
+    """``(f(x), grad f(x))`` of problem kind {decl.kind} ({decl.name})."""
+    return VALUE_GRAD(data, x)
+
+
+def exact_hess(data, x):
+    """``hess f(x)`` (dense)."""
+    return {dense("exact")}
+
+
+def residual_parts(data, x):
+    """``(u, J, J^T u, p)`` of ``f = (1/p) ||u||^p`` (NaN ``p`` when not a residual problem)."""
+{residual}
+
+
+def has_lowrank(hcode):
+    """Whether :func:`hess_lowrank` serves the rule ``hcode``."""
+    return {" or ".join(f"hcode == {c}" for c in has)}
+
+
+def hess_lowrank(data, hcode, hdata, x, g, gnorm):
+    """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` for the rules of :func:`has_lowrank`."""
+    n = x.shape[0]
+    if hcode == H_ZERO:
+        return np.zeros(n), np.zeros((0, n)), np.zeros(0)
+{nl.join(lr_branches)}
+    return np.full(n, np.nan), np.zeros((0, n)), np.zeros(0)
+
+
+def hess(data, hcode, hdata, x, g, gnorm):
+    """Dense ``H(x)`` of the rule ``hcode`` (NaN for a rule the problem does not support)."""
+    n = x.shape[0]
+    if hcode == H_ZERO:
+        return np.zeros((n, n))
+    if hcode == H_PERTURBED or hcode == H_PERTURBED_PSD:
+        rp, E0 = hdata
+        scale = rp[0] + rp[1] * gnorm ** (1.0 - rp[2])
+        return exact_hess(data, x) + scale * E0
+    if hcode == H_EXACT:
+        return exact_hess(data, x)
+{nl.join(dense_branches)}
+    return np.full((n, n), np.nan)
+'''
+    return src, ns
+
+
+def _compile_kernels(decl: "ProblemType") -> dict:
+    """Compile :func:`_kernel_source` as part of this file, at lines reserved for the kind
+    (numba caches a function by its file and first line), inlined into their callers."""
+    import linecache
+    from numeric._jit import jit
+    src, ns = _kernel_source(decl)
+    first = _first_line(decl.kind)
+    _GENERATED[decl.kind] = src
+    virtual = open(__file__, encoding="utf-8").read().splitlines(True)
+    for kind in sorted(_GENERATED):
+        start = _first_line(kind) - 1
+        virtual += ["\n"] * (start - len(virtual)) + _GENERATED[kind].splitlines(True)
+    linecache.cache[__file__] = (len("".join(virtual)), None, virtual, __file__)
+    exec(compile("\n" * (first - 1) + src, __file__, "exec"), ns)
+    for name in KERNEL_NAMES:
+        ns[name] = jit(inline="always")(ns[name])     # callers in the source use the dispatchers
+    return {name: ns[name] for name in KERNEL_NAMES}
 
 
 @dataclass(frozen=True)
@@ -205,7 +344,6 @@ class Problem:
     @property
     def type(self) -> ProblemType:
         """The declaration of this problem's module."""
-        from numeric.problems import problem_type
         return problem_type(self.kind)
 
     def fields(self) -> dict:
@@ -213,12 +351,10 @@ class Problem:
         return self.type.layout.fields(self.data)
 
     def value(self, x) -> float:
-        from numeric.oracles import value
-        return float(value(self.kind, self.data, check_point(self, x)))
+        return float(self.type.kernels["value_grad"](self.data, check_point(self, x))[0])
 
     def grad(self, x) -> np.ndarray:
-        from numeric.oracles import value_grad
-        return value_grad(self.kind, self.data, check_point(self, x))[1]
+        return self.type.kernels["value_grad"](self.data, check_point(self, x))[1]
 
     def hessian_rule(self, hessian="exact", **options):
         """A :class:`numeric.hessians.HessianRule` for this problem (a name or a rule).
@@ -242,26 +378,26 @@ class Problem:
         ``options`` go to :func:`numeric.hessians.hessian_rule` (``C1``, ``C2``, ``beta``,
         ``seed`` of the perturbation rules); the gradient norm is Euclidean (``B = I``).
         """
-        from numeric.oracles import hess, value_grad
+        k = self.type.kernels
         x = check_point(self, x)
         r = self.hessian_rule(hessian, **options)
-        g = value_grad(self.kind, self.data, x)[1]
-        return hess(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
+        g = k["value_grad"](self.data, x)[1]
+        return k["hess"](self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 
     def has_lowrank(self, hessian="exact") -> bool:
         """Whether ``hess_lowrank`` serves this rule for this problem."""
-        return self.type.has_lowrank(self.hessian_rule(hessian).name)
+        return bool(self.type.kernels["has_lowrank"](self.hessian_rule(hessian).code))
 
     def hess_lowrank(self, x, hessian="exact", **options):
         """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` (``d >= 0``, ``w >= 0``)."""
-        from numeric.oracles import hess_lowrank, value_grad
+        k = self.type.kernels
         x = check_point(self, x)
         r = self.hessian_rule(hessian, **options)
-        if not self.type.has_lowrank(r.name):
+        if not k["has_lowrank"](r.code):
             raise ValueError(f"hessian must have a low-rank form for problem {self.name!r}; "
                              f"{r.name!r} has none.")
-        g = value_grad(self.kind, self.data, x)[1]
-        return hess_lowrank(self.kind, self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
+        g = k["value_grad"](self.data, x)[1]
+        return k["hess_lowrank"](self.data, r.code, r.data, x, g, float(np.linalg.norm(g)))
 
 
 def pack(A=None, b=None, c=None, ip=None, fp=None) -> tuple:

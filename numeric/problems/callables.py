@@ -1,7 +1,8 @@
 """A problem given by the user's own Python callables: ``f``, ``grad f`` and, optionally,
 ``hess f``.
 
-    problem = Problem.from_callables(fun, grad, hess, x0=[...])      # or from_callables(...)
+    from numeric.problems import from_callables
+    problem = from_callables(fun, grad, hess, x0=[...])
 
 The callables get the whole pipeline (the compiled solver with every step rule, the
 baselines, the ``gamma`` estimator, the checker): every compiled kernel reaches them

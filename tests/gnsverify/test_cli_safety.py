@@ -211,14 +211,16 @@ def test_ctrl_c_during_a_real_campaign(tmp_path):
     out.mkdir()
     write_marker(out)
     (out / "REPORT.md").write_text("previous")
-    # softmax on digits (n = 640) spends tens of seconds in its gamma search: the signal
-    # arrives in the middle of compiled work
-    p = subprocess.Popen([sys.executable, "-m", "gnsverify.cli", "verify", "--case",
-                          "softmax_digits_fisher", "--no-figures", "--out", str(out)],
+    # several cases of a few seconds each, made of many short compiled calls: the signal
+    # arrives while the campaign is at work, and is acted on within one compiled call
+    cases = ["chebyshev_rosenbrock_gn", "softmax_wine_fisher", "logistic_breast_cancer_fisher",
+             "rosenbrock_equations_gn", "cosh_l0l1_zero"]
+    p = subprocess.Popen([sys.executable, "-m", "gnsverify.cli", "verify", "--no-figures", "--out",
+                          str(out), *[a for c in cases for a in ("--case", c)]],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     first = p.stderr.readline()                  # the campaign has started
-    assert "softmax_digits_fisher" in first, first
-    time.sleep(1.0)
+    assert cases[0] in first, first
+    time.sleep(0.5)
     p.send_signal(signal.SIGINT)
     err = first + p.communicate(timeout=300)[1]
     if p.returncode == 0:                        # the run finished before the signal arrived
