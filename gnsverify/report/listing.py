@@ -1,0 +1,60 @@
+"""The listings of ``gnsverify classes`` (one row per function class) and their
+rendering as text, Markdown, CSV or JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from gnsverify.report.format import dumps, markdown_table, text_table
+
+CLASS_COLUMNS = ["name", "title", "params", "hessian", "convex_required", "region", "bound",
+                 "rate_nonconvex", "rate_convex"]
+
+
+def class_rows(classes=None) -> list[dict]:
+    """One plain row per function class: parameters, bound, exponent, rates."""
+    import sympy as sp
+    from theory import classes as C
+    from theory import rates
+    out = []
+    for cls in (classes if classes is not None else C.CATALOG):
+        b = cls.bound()
+        sym = cls.bound(symbolic=True)
+        row = {
+            "name": cls.name, "title": getattr(cls, "title", ""),
+            "params": ", ".join(f"{k}={v}" for k, v in getattr(cls, "params", {}).items()),
+            "hessian": getattr(cls, "hessian", "exact"),
+            "convex_required": bool(getattr(cls, "convex_required", False)),
+            "region": getattr(cls, "region", "ball"),
+            "bound": " + ".join(f"{sp.sstr(m.M)}*t^(-{sp.sstr(m.alpha)})" for m in sym.monomials),
+            "alphas": [m.alpha_f for m in b.monomials],
+            "Ms": [m.M_f for m in b.monomials],
+        }
+        for setting, convex in (("nonconvex", False), ("convex", True)):
+            if setting == "nonconvex" and row["convex_required"]:
+                row[f"rate_{setting}"] = None
+                continue
+            try:
+                row[f"rate_{setting}"] = rates.theorem(b, convex=convex).order().get("text")
+            except ValueError as exc:
+                row[f"rate_{setting}"] = f"n/a ({exc})"
+        out.append(row)
+    return out
+
+
+def render_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:
+    """``rows`` as ``json``, ``csv``, ``md`` or ``text`` (the given columns)."""
+    if fmt == "json":
+        return dumps(rows) + "\n"
+    body = [[r.get(c) for c in columns] for r in rows]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(columns)
+        for r in body:
+            w.writerow(["" if c is None else json.dumps(c) if isinstance(c, (list, dict)) else c for c in r])
+        return buf.getvalue()
+    if fmt == "md":
+        return markdown_table(columns, body) + "\n"
+    return text_table(columns, body) + "\n"
