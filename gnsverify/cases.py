@@ -115,6 +115,9 @@ class Case:
     family: Family | None = None
     rate_model: RateModel | None = None
     params: dict = field(default_factory=dict)
+    box: Any = None                     # [(lo_i, hi_i)]: where the claim's constants hold
+                                        # (None: everywhere); claims are decided only where
+                                        # the ball of radius pi(||g(x)||) around x lies in it
     _problem_cache: Any = field(default=None, init=False, repr=False, compare=False)
     _bound_cache: Any = field(default=None, init=False, repr=False, compare=False)
 

@@ -104,8 +104,8 @@ def cmd_verify(args) -> int:
     for w in (w for r in reports for w in r.warnings):
         print(f"{PROG}: warning: {w}.", file=sys.stderr)
     c = summary["counts"]
-    say(f"\noverall: {summary['overall']} ({c['PASS']} PASS, {c['FAIL']} FAIL, {c['INCONCLUSIVE']} "
-        f"INCONCLUSIVE claims on {len(reports)} cases) in {time.perf_counter() - t0:.1f} s")
+    say(f"\noverall: {summary['overall']} ({rep.counts_text(c)} claims on {len(reports)} cases) "
+        f"in {time.perf_counter() - t0:.1f} s")
     for r in rep.records(reports):
         if r["verdict"] == FAIL:
             say(f"FAIL {r['case']} / {r['claim']}: {r['detail']}")

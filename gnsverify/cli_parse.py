@@ -165,7 +165,8 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     e.add_argument("--param", action="append", metavar="K=V", help="expression parameters (repeatable)")
     e.add_argument("--hessian", default="exact", help="Hessian rule (default exact)")
     e.add_argument("--convex", action="store_true", default=None,
-                   help="declare f convex (checked on the sampled Hessians; makes H = hess f PSD)")
+                   help="declare f convex (checked on the sampled Hessians; makes H = hess f PSD); "
+                        "undeclared, convexity is decided on the box by a Gershgorin certificate")
     e.add_argument("--f-star", type=float, default=None,
                    help="the infimum of f, if known (makes the global bound and order decidable)")
     e.add_argument("--eps", action="append", metavar="E1,E2,...", help="accuracy ladder")

@@ -55,6 +55,8 @@ class Context:
         self.runs: dict = {}
         self.notes: list[str] = []
         self._rungs = None
+        self._covered: dict = {}
+        self.box = None if case.box is None else np.asarray(case.box, dtype=float).reshape(-1, 2)
 
     # ------------------------------------------------------------------ measure
     @property
@@ -117,6 +119,35 @@ class Context:
                 f"precision can resolve for {self.measure} on this instance (about {floor:.2g}); "
                 "such rungs are not reached, or reached only by rounding"]
 
+    # ------------------------------------------------------------------ region
+    def covers(self, X, gnorm) -> np.ndarray:
+        """Per point: whether the ball of radius ``pi(||g||)`` around it lies in the case's
+        box (all true without a box). Euclidean balls: a box claim is made for ``B = I``."""
+        X = np.atleast_2d(np.asarray(X, float))
+        if self.box is None:
+            return np.ones(X.shape[0], bool)
+        with np.errstate(all="ignore"):
+            r = np.asarray(self.bound.pi(np.asarray(gnorm, float)), float).reshape(-1)
+        lo, hi = self.box[:, 0], self.box[:, 1]
+        return np.isfinite(r) & np.all(X - r[:, None] >= lo, axis=1) & np.all(X + r[:, None] <= hi, axis=1)
+
+    def covered(self, run: str) -> np.ndarray | None:
+        """:meth:`covers` for every recorded iterate of the run (``None`` without a box)."""
+        if self.box is None:
+            return None
+        if run not in self._covered:
+            tr = self.runs[run].trace
+            X = np.asarray(tr.x if tr.x is not None else np.empty((0, self.problem.n)), float)
+            self._covered[run] = self.covers(X, np.asarray(tr.gnorm, float)[:X.shape[0]])
+        return self._covered[run]
+
+    def leaves_region(self, run: str) -> int | None:
+        """The first iterate of ``run`` the case's region does not cover (``None``: none)."""
+        c = self.covered(run)
+        if c is None or c.all():
+            return None
+        return int(np.flatnonzero(~c)[0])
+
     # ------------------------------------------------------------------ rates
     def rate_blocker(self) -> str | None:
         """Why ``K(eps)`` cannot even be evaluated (``None`` if it can)."""
@@ -125,6 +156,23 @@ class Context:
         if self.convex and self.case.D is None:
             return "D is unknown: the convex theorem needs it"
         return None
+
+    def lemma1_status(self) -> tuple[str, str]:
+        """Whether the claims resting on Lemma 1 (PSD ``H``) are made here:
+        ``("claimed", "")``, ``("not claimed", reason)`` for a rule whose ``H(x)`` is
+        indefinite in general, or ``("undecided", reason)`` for a rule that is PSD only
+        for a convex ``f`` when this problem is not known to be convex."""
+        from numeric.hessians import HESSIANS, PSD_NEVER
+        if self.psd:
+            return "claimed", ""
+        if HESSIANS[self.case.hessian].psd == PSD_NEVER:
+            return "not claimed", (f"the Hessian rule {self.case.hessian!r} gives an indefinite H(x) "
+                                   "in general, and the rate theorems rest on Lemma 1, which needs a "
+                                   "PSD H")
+        return "undecided", (f"H(x) of the rule {self.case.hessian!r} is PSD only for a convex f, and "
+                             "this problem is not known to be convex (declare it convex, e.g. "
+                             "explore --convex, if it is): the rate theorems rest on Lemma 1, which "
+                             "needs a PSD H")
 
     def rate_data(self, n_lag=0) -> dict:
         F0 = self.f0 - (self.fs[0] if self.fs is not None else self.f0)

@@ -229,7 +229,11 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
     ``f_star`` (the infimum of ``f``, when the user knows it) makes the global bound
     and order decidable; without it they are INCONCLUSIVE (``F0`` unknown). A declared
     convex ``f`` is checked against the sampled Hessians (a negative eigenvalue is an
-    input error) and makes the exact Hessian PSD for the checker.
+    input error) and makes the exact Hessian PSD for the checker; with ``convex=None``
+    (the default) ``f`` is convex for the checker when :func:`theory.constants.convexity_certificate` proves it
+    on the box (``convex=False``: not assumed, not decided). ``x0`` must lie in the box, and the claims are decided only where the
+    constants derived on the box hold (the ball of radius ``pi(||g(x)||)`` around ``x``
+    in the box); elsewhere they are INCONCLUSIVE with that reason.
     """
     from theory.expr import SymbolicFunction
     from theory.interval import validate_box
@@ -241,11 +245,25 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
     x0_arr = default_x0(box_arr) if x0 is None else np.asarray(x0, dtype=np.float64).reshape(-1)
     if x0_arr.shape != (n,) or not np.all(np.isfinite(x0_arr)):
         raise ValueError(f"x0 must be {n} finite numbers.")
+    if np.any(x0_arr < box_arr[:, 0]) or np.any(x0_arr > box_arr[:, 1]):
+        raise ValueError(f"x0 = {x0_arr.tolist()} must lie in the box {box_arr.tolist()}: the "
+                         "constants are derived there, and nothing is claimed outside it.")
     if isinstance(samples, bool) or int(samples) < 3:
         raise ValueError(f"samples must be an integer >= 3, got {samples!r}.")
     if hessian not in ("exact", "zero"):
         raise ValueError(f"hessian must be 'exact' or 'zero' for an expression, got {hessian!r}.")
+    convex_how = "declared" if convex else None
+    decide_convexity = convex is None
     convex = bool(convex)
+    if decide_convexity:
+        from theory.constants import convexity_certificate
+        say("deciding convexity on the box")
+        try:
+            cert = convexity_certificate(fun, box_arr.tolist())
+        except (ValueError, ArithmeticError):
+            cert = {"convex": False}
+        if cert["convex"]:
+            convex, convex_how = True, f"{cert['how']} on the box (Gershgorin)"
     say("deriving and building oracles")
     problem, path = _numeric_problem_for(fun, x0_arr, convex=convex)
     f0 = problem.value(x0_arr)
@@ -255,6 +273,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
     result: dict[str, Any] = {
         "expr": str(fun.expr), "input": expr, "variables": names, "params": dict(params or {}),
         "box": box_arr.tolist(), "x0": x0_arr.tolist(), "hessian": hessian, "convex": convex,
+        "convex_how": convex_how,
         "oracles": path, "gradient": [str(e) for e in fun.gradient],
         "hessian_matrix": [[str(e) for e in row] for row in fun.hessian.tolist()],
     }
@@ -266,7 +285,7 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
     fit = fit_power_law(prof["gnorm"], prof["gamma"])
     result["profile"] = prof
     result["fit"] = fit
-    if convex:
+    if convex_how == "declared":
         check_convexity(problem, box_arr, prof["x"] or sample_box(box_arr, int(samples), seed).tolist())
     if f_star is not None:
         f_star = float(f_star)
@@ -297,7 +316,8 @@ def explore(expr: str, variables, *, box=None, x0=None, params=None, hessian: st
         for c in claims:
             if "claim" not in c:
                 continue
-            case = make_case(fun, problem, c, hessian=hessian, convex=convex, f_star=f_star)
+            case = make_case(fun, problem, c, hessian=hessian, convex=convex, f_star=f_star,
+                             box=box_arr.tolist())
             say(f"verifying {case.name}")
             kw = dict(seed=seed, progress=progress)
             if eps:
@@ -329,8 +349,9 @@ class ExploreCase(Case):
         return self.psd_declared or Case.psd.fget(self)
 
 
-def make_case(fun, problem, claim_entry: dict, *, hessian: str, convex: bool, f_star=None):
-    """A case for one derived class claim (see :func:`_explore_case_type`)."""
+def make_case(fun, problem, claim_entry: dict, *, hessian: str, convex: bool, f_star=None,
+              box=None):
+    """A case for one derived class claim, decided on the box (see :class:`ExploreCase`)."""
     how = claim_entry["how"]
     return ExploreCase(
         name=f"explore:{claim_entry['class']}", problem=problem, claim=claim_entry["claim"], hessian=hessian,
@@ -341,5 +362,5 @@ def make_case(fun, problem, claim_entry: dict, *, hessian: str, convex: bool, f_
         description=(f"f = {fun.expr}; {claim_entry['constant']} = {claim_entry['value']:.6g} ({how}) "
                      "on the box: the claim is proven at x when the ball of radius pi(||g(x)||) "
                      "around x lies in the box"),
-        params={"expr": str(fun.expr)},
+        params={"expr": str(fun.expr)}, box=box,
     )

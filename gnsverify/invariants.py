@@ -31,6 +31,7 @@ additive terms of both sides (so ``f_k - f_{k+1}`` is compared with an allowance
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,6 +63,9 @@ CLAIM_OF = {
     "gap_by_gradient": "invariant:convex_gap",
 }
 CLAIMS = tuple(dict.fromkeys(CLAIM_OF.values()))
+#: why a violation at an iterate outside the claim's region decides nothing
+OUTSIDE = ("violated only where the claim's constants do not hold (the ball of radius "
+           "pi(||g_k||) around x_k leaves the region they were derived on)")
 
 
 @dataclass
@@ -83,6 +87,7 @@ class RunContext:
     undecided: dict = field(default_factory=dict)
     slack: float = SLACK
     instance: dict = field(default_factory=dict)
+    covered: np.ndarray | None = None   # per iterate: the claim's constants hold there
 
     def __post_init__(self):
         from theory.symbols import STEPS
@@ -104,6 +109,7 @@ class Evaluation:
     rows: dict                 # the evaluated arrays
     iters: np.ndarray          # iteration index of each row
     x: np.ndarray | None = None
+    bad_outside: np.ndarray | None = None   # violations where the claim's region does not reach
 
 
 def _first_trials(trace, K):
@@ -220,7 +226,6 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Evalua
                     inside &= rows["f_next"] <= rows["f_0"]
                 holds = holds | ~inside
                 mask = mask & inside
-            tried = int(np.count_nonzero(mask))
             bad = np.flatnonzero(~holds)
         else:
             rows, iters = rrows, riters
@@ -235,11 +240,20 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Evalua
                 scale = np.abs(rows["f_k"]) + np.abs(rows["f_next"]) + np.abs(arhs)
                 borderline = np.abs(alhs - arhs) <= ctx.slack * scale
             bad = np.flatnonzero(~holds & ~borderline)
-            tried = int(holds.shape[0])
+            mask = np.ones(holds.shape[0], bool)
+        bad_outside = None
+        if ctx.covered is not None and kind == "claimed":
+            # a claimed inequality rests on the class bound at x_k, proven only where
+            # the case's region covers it: rows elsewhere decide nothing
+            out = ~ctx.covered[np.minimum(iters, ctx.covered.shape[0] - 1)]
+            bad_outside, bad = bad[out[bad]], bad[~out[bad]]
+            mask = mask & ~out
+        tried = int(np.count_nonzero(mask))
         rows_out = dict(rows)
         rows_out["_lhs"], rows_out["_rhs"] = lhs, rhs
         checks.append(Evaluation(claim=claim, run=run, inequality=ineq.name, kind=kind, needs=needs,
-                                 tried=tried, bad=bad, rows=rows_out, iters=iters, x=X))
+                                 tried=tried, bad=bad, rows=rows_out, iters=iters, x=X,
+                                 bad_outside=bad_outside))
     return checks
 
 
@@ -278,6 +292,10 @@ def verdicts(case_name: str, evaluations: list[Evaluation], undecided: dict | No
             if e.bad.size:
                 (blocked if missing else fails).append(e)
             reasons.extend(missing)
+            if e.bad_outside is not None and e.bad_outside.size:
+                reasons.append(OUTSIDE)
+                if not e.bad.size:
+                    blocked.append(dataclasses.replace(e, bad=e.bad_outside))
         names = ", ".join(sorted({e.inequality for e in es}))
         what = f"{names} hold on {tried} evaluations"
         if fails:

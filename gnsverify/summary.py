@@ -60,11 +60,15 @@ def row(ctx, verdicts) -> dict:
     smooth = [m.alpha_f for m in ctx.bound.monomials if m.M_f != 0 and "smoothness" in m.source]
     cls = getattr(ctx.case.claim, "name", "") or getattr(ctx.bound, "name", "")
     row_run = None if last is None else last["run"]
+    status, _ = ctx.lemma1_status()
+    order = o.get("text") or o["kind"]
+    if status != "claimed":      # the rate theorems are not claimed, or not decidable, here
+        order = f"{order} ({'not claimed' if status == 'not claimed' else 'needs PSD H'})"
     return {
         "case": ctx.case.name,
         "class": cls,
         "exponent": min(smooth) if smooth else None,
-        "predicted_order": o.get("text") or o["kind"],
+        "predicted_order": order,
         "predicted_K": None if last is None else _num(last["predicted"]),
         "observed_K": None if last is None else last["observed"],
         "ratio": (None if last is None or not last["predicted"] else

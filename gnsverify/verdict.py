@@ -4,16 +4,18 @@ decides them.
 ``verdict`` is ``PASS`` (something that could have failed was checked and held;
 ``tried`` says how much, ``detail`` what), ``FAIL`` (with a minimal
 ``counterexample``: instance, point, iteration, and both sides of the violated
-inequality) or ``INCONCLUSIVE`` (with the reason in ``detail``, naming what is
-missing to decide). Every verdict of the package is made by :func:`decide`.
+inequality), ``INCONCLUSIVE`` (with the reason in ``detail``, naming what is
+missing to decide) or ``NOT CLAIMED`` (the theory makes no such claim for this case,
+e.g. a rate theorem for an indefinite ``H``; ``detail`` says why). Every verdict of
+the package is made by :func:`decide`.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
-VERDICTS = (PASS, FAIL, INCONCLUSIVE)
+PASS, FAIL, INCONCLUSIVE, NOT_CLAIMED = "PASS", "FAIL", "INCONCLUSIVE", "NOT CLAIMED"
+VERDICTS = (PASS, FAIL, INCONCLUSIVE, NOT_CLAIMED)
 
 
 @dataclass
@@ -26,6 +28,12 @@ class Verdict:
     detail: str = ""
     tried: int = 0
     counterexample: dict[str, Any] | None = None
+    #: what the PASS is worth: the smallest factor by which the claim would have to be
+    #: wrong for this very check to FAIL it (pi inflated by it for a class bound, K(eps)
+    #: or the exponent deflated by it for a rate claim); None when not determined, with
+    #: the reason in threshold_note
+    detection_threshold: float | None = None
+    threshold_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,9 +66,12 @@ class Counterexample:
 
 def decide(case: str, claim: str, *, tried: int, what: str,
            violation: Counterexample | dict | None = None, violation_detail: str = "",
-           undecided=(), minimum: int = 1, observed=None, predicted=None) -> Verdict:
+           undecided=(), minimum: int = 1, observed=None, predicted=None,
+           not_claimed: str = "", threshold: float | None = None,
+           threshold_note: str = "") -> Verdict:
     """The verdict rule, the one place verdicts are made.
 
+    * ``not_claimed`` (a reason): NOT CLAIMED, whatever else is given;
     * a ``violation`` with nothing ``undecided`` is a FAIL (``violation_detail`` says
       what was violated; the counterexample is attached);
     * a ``violation`` that rests on something ``undecided`` (an estimated constant, an
@@ -70,6 +81,9 @@ def decide(case: str, claim: str, *, tried: int, what: str,
       needs something that could have failed);
     * otherwise PASS; ``what`` says what was tried.
     """
+    if not_claimed:
+        return Verdict(case, claim, NOT_CLAIMED, observed, predicted, tried=tried,
+                       detail=f"not claimed: {not_claimed}")
     reasons = "; ".join(dict.fromkeys(str(u) for u in undecided if u))
     cx = violation.to_dict() if isinstance(violation, Counterexample) else violation
     if cx is not None:
@@ -84,15 +98,17 @@ def decide(case: str, claim: str, *, tried: int, what: str,
     if tried < minimum:
         return Verdict(case, claim, INCONCLUSIVE, observed, predicted, tried=tried,
                        detail=f"nothing decidable was checked: {what}")
-    return Verdict(case, claim, PASS, observed, predicted, what, tried)
+    return Verdict(case, claim, PASS, observed, predicted, what, tried,
+                   detection_threshold=threshold,
+                   threshold_note=threshold_note or ("" if threshold is not None else "not determined"))
 
 
 def worst(verdicts) -> str:
-    """FAIL if any FAILs, else INCONCLUSIVE if any is, else PASS (verdicts or their
-    strings)."""
+    """FAIL if any FAILs, else INCONCLUSIVE if any is, else PASS if any claim was made
+    and checked, else NOT CLAIMED (verdicts or their strings; no verdict at all is
+    INCONCLUSIVE: nothing was checked)."""
     vs = [v if isinstance(v, str) else v.verdict for v in verdicts]
-    if FAIL in vs:
-        return FAIL
-    if INCONCLUSIVE in vs:
-        return INCONCLUSIVE
-    return PASS
+    for v in (FAIL, INCONCLUSIVE, PASS, NOT_CLAIMED):
+        if v in vs:
+            return v
+    return INCONCLUSIVE

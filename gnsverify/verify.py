@@ -5,6 +5,8 @@ Runs (each optional, ``runs=``; :mod:`gnsverify.runs`): the **theory** step
 ``gamma(x_k)``; small ``n`` only) and the **baselines**. The claims are the checks of
 :data:`gnsverify.checks.CHECKS`, one module each (THEORY.md section 7):
 
+* ``audit:trace``: every run's recorded decisions re-derived from its numbers and
+  fresh oracle calls (:mod:`gnsverify.checks.audit`);
 * ``invariant:*``: per-step inequalities on every run (:mod:`gnsverify.checks.invariants`);
 * ``global_bound``: observed iterations to each ``eps`` against the theorem's ``K(eps)``
   (:mod:`gnsverify.checks.global_bound`);

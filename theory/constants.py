@@ -498,3 +498,26 @@ def l0_constant(fun: SymbolicFunction, box, L1: float, **opts) -> ConstantResult
     clip = {k: max(getattr(res, k), 0.0) for k in ("value", "lower", "upper")}
     return ConstantResult("L0", clip["value"], res.how, clip["lower"], clip["upper"],
                           {**res.details, "L1": L1f, "sup": res.upper})
+
+
+def convexity_certificate(fun: SymbolicFunction, box, **opts) -> dict:
+    """Whether ``f`` is convex on the box, by the ``gershgorin bound``: ``hess f(x)`` is PSD
+    wherever ``m(x) = min_i (H_ii(x) - sum_{j != i} |H_ij(x)|) >= 0`` (``n = 1``:
+    ``f''(x) >= 0``). Returns ``{"how", "lower", "sampled", "convex"}``: ``lower`` is a
+    closed-form or certified lower bound of ``m`` on the box (``-inf`` when only
+    estimated), ``sampled`` its smallest sampled value, and ``convex`` whether
+    convexity is proven (``lower >= 0``). A negative ``lower`` decides nothing
+    (Gershgorin is only sufficient)."""
+    fun = _check_fun(fun)
+    opts = _options(opts)
+    H = fun.hessian
+    n = fun.n
+    upper, sampled, hows = -math.inf, -math.inf, []
+    for i in range(n):
+        q = -(H[i, i] - sum(sp.Abs(H[i, j]) for j in range(n) if j != i))
+        how, up, low, _, _ = _sup(fun, box, q, opts)
+        hows.append(how)
+        upper, sampled = max(upper, up), max(sampled, low)
+    how = _combine_how(*hows)
+    lower = -upper if how != "estimated" else -math.inf
+    return {"how": how, "lower": lower, "sampled": -sampled, "convex": bool(lower >= 0.0)}

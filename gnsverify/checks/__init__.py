@@ -1,5 +1,6 @@
 """The claim kinds a verification decides, one module each (contract:
 :mod:`gnsverify.checks.base`), in the order :data:`CHECKS` runs them."""
+from gnsverify.checks.audit import AuditCheck
 from gnsverify.checks.base import Check
 from gnsverify.checks.gamma_bound import GammaBoundCheck
 from gnsverify.checks.global_bound import GlobalBoundCheck
@@ -7,7 +8,8 @@ from gnsverify.checks.instances import InstancesCheck
 from gnsverify.checks.invariants import InvariantsCheck
 from gnsverify.checks.order import OrderCheck
 
-CHECKS = (InvariantsCheck(), GlobalBoundCheck(), OrderCheck(), GammaBoundCheck(), InstancesCheck())
+CHECKS = (AuditCheck(), InvariantsCheck(), GlobalBoundCheck(), OrderCheck(), GammaBoundCheck(),
+          InstancesCheck())
 
-__all__ = ["Check", "CHECKS", "InvariantsCheck", "GlobalBoundCheck", "OrderCheck",
+__all__ = ["Check", "CHECKS", "AuditCheck", "InvariantsCheck", "GlobalBoundCheck", "OrderCheck",
            "GammaBoundCheck", "InstancesCheck"]

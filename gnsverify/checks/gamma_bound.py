@@ -29,5 +29,16 @@ class GammaBoundCheck(Check):
         else:
             pts = falsify.sample_points(ctx, ctx.runs, b["run_points"], b["random_points"], ctx.seed)
             search, label = None, "full search"
+        if ctx.box is not None and pts:
+            # the bound is derived on the box: test it only where the ball of radius pi
+            # around the point lies in the box
+            g = [ctx.dual(ctx.problem.grad(x)) for x in pts]
+            keep = ctx.covers(pts, g)
+            if not keep.all():
+                skipped = (f"{int((~keep).sum())} of {len(pts)} points skipped: the ball of radius "
+                           "pi around them leaves the box the constants hold on")
+                ctx.notes.append(f"gamma search: {skipped}")
+                label = f"{label}; {skipped}"
+            pts = [x for x, k in zip(pts, keep) if k]
         return [falsify.gamma_check(ctx.case, pts, undecided=ctx.undecided, seed=ctx.seed,
                                     search=search, label=label)]

@@ -27,21 +27,32 @@ class GlobalBoundCheck(Check):
             return False, "no theory-step or adaptive run"
         if not ctx.ladder.size:
             return False, "the accuracy ladder is empty"
-        if not ctx.psd:
-            return False, "global bound and order not claimed: H(x) is not known to be PSD"
         return True, ""
 
     def run(self, ctx):
         blocker = ctx.rate_blocker()
         case = ctx.case
+        status, reason = ctx.lemma1_status()
+        if status != "claimed":
+            return [decide(case.name, "global_bound", tried=0, what="K(eps) not evaluated",
+                           not_claimed=reason if status == "not claimed" else "",
+                           undecided=[reason])]
         if blocker:
             extra = [ctx.undecided["constants"]] if "constants" in ctx.undecided else []
             return [decide(case.name, "global_bound", tried=0, what="K(eps) not evaluable",
                            undecided=[blocker] + extra)]
         rows = ctx.rungs()
+        missing = [ctx.undecided[d] for d in ("constants", "f_star") if d in ctx.undecided]
+        # the theorem needs the class bound at every iterate: a rung counted past the first
+        # iterate the case's region does not cover decides nothing
+        out = {run: ctx.leaves_region(run) for run in {r["run"] for r in rows}}
+        late = [r for r in rows if out[r["run"]] is not None and r["K_last"] >= out[r["run"]]]
+        if late:
+            missing.append(f"the {late[0]['run']} run leaves the region the constants hold on at "
+                           f"iteration {out[late[0]['run']]}")
+        rows = [r for r in rows if r not in late]
         decided = [r for r in rows if r["decided"]]
         fails = [r for r in decided if not r["holds"]]
-        missing = [ctx.undecided[d] for d in ("constants", "f_star") if d in ctx.undecided]
         if ctx.convex and "D" in ctx.undecided:
             missing.append(ctx.undecided["D"])
         beyond = len(rows) - len(decided)

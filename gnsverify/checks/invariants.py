@@ -32,6 +32,7 @@ class InvariantsCheck(Check):
             if step in ctx.runs:
                 rc = INV.RunContext(step=step, pi=ctx.bound.pi, psd=ctx.psd, convex=ctx.convex,
                                     D=ctx.case.D, f_star=None if ctx.fs is None else ctx.fs[1],
-                                    undecided=ctx.undecided, instance=ctx.case.params)
+                                    undecided=ctx.undecided, instance=ctx.case.params,
+                                    covered=ctx.covered(step))
                 evaluations.extend(INV.evaluate_run(ctx.runs[step], rc, run=step))
         return INV.verdicts(ctx.case.name, evaluations, ctx.undecided, ctx.case.params)

@@ -84,6 +84,11 @@ class OrderCheck(Check):
         info = fits(ctx)
         kind, e_pred = info["kind"], info["predicted_exponent"]
         case = ctx.case
+        status, reason = ctx.lemma1_status()
+        if status != "claimed":
+            return [decide(case.name, "order", tried=0, what="no fit", predicted=e_pred,
+                           not_claimed=reason if status == "not claimed" else "",
+                           undecided=[reason])]
         if ctx.rate_blocker():
             return [decide(case.name, "order", tried=0, what="no fit", predicted=e_pred,
                            undecided=[ctx.rate_blocker()])]
@@ -91,11 +96,14 @@ class OrderCheck(Check):
             return [decide(case.name, "order", tried=0, predicted=e_pred,
                            what="fewer than 3 reached eps rungs with >= 2 iterations: no fit")]
         missing = [ctx.undecided[d] for d in ("constants",) if d in ctx.undecided] if kind == "linear" else []
+        outside = [f"the {r} run leaves the region the constants hold on at iteration {k}"
+                   for r in info["fits"] if (k := ctx.leaves_region(r)) is not None]
+        missing += outside
         main = info["fits"].get("theory") or next(iter(info["fits"].values()))
         slow = [(r, f) for r, f in info["fits"].items() if f["slower"]]
         what = f"{kind}: fitted slope {main['slope']:.3g} vs predicted {main['predicted_slope']:.3g}"
         if not slow:
-            return [decide(case.name, "order", tried=len(info["fits"]), what=what,
+            return [decide(case.name, "order", tried=len(info["fits"]), what=what, undecided=outside,
                            observed=main["slope"], predicted=main["predicted_slope"])]
         run, fit = slow[0]
         cx = Counterexample(

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
-from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, worst
+from gnsverify.verdict import FAIL, INCONCLUSIVE, NOT_CLAIMED, PASS, VERDICTS, worst
 
 
 RECORD_KEYS = ("case", "claim", "verdict", "observed", "predicted", "detail", "tried", "counterexample")
@@ -80,10 +80,16 @@ def rate_rows(reports: Iterable) -> list[dict]:
 
 
 def counts(recs: list[dict]) -> dict[str, int]:
-    c = {PASS: 0, FAIL: 0, INCONCLUSIVE: 0}
+    c = {v: 0 for v in VERDICTS}
     for r in recs:
         c[r["verdict"]] = c.get(r["verdict"], 0) + 1
     return c
+
+
+def counts_text(c: dict) -> str:
+    """``"163 PASS, 0 FAIL, 0 INCONCLUSIVE"`` (and the claims not made, when any)."""
+    text = f"{c[PASS]} PASS, {c[FAIL]} FAIL, {c[INCONCLUSIVE]} INCONCLUSIVE"
+    return text + (f", {c[NOT_CLAIMED]} NOT CLAIMED" if c.get(NOT_CLAIMED) else "")
 
 
 def overall(recs: list[dict]) -> str:
@@ -254,7 +260,7 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     meta = meta or {}
     lines = ["# gnsverify report", "",
              f"**Overall verdict: {overall(recs) if recs else 'NO CLAIMS'}** — {len(recs)} claims on "
-             f"{len(rows)} cases: {c[PASS]} PASS, {c[FAIL]} FAIL, {c[INCONCLUSIVE]} INCONCLUSIVE.", ""]
+             f"{len(rows)} cases: {counts_text(c)}.", ""]
     if meta:
         lines += ["Settings: " + ", ".join(f"{k} = {fmt(v)}" for k, v in meta.items()) + ".", ""]
     lines += ["## Rate table", "",

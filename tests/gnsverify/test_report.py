@@ -11,7 +11,7 @@ import pytest
 from gnsverify import figures, report
 from gnsverify.outdir import MARKER, OutputError, atomic_dir, atomic_file, leftovers, write_marker
 from gnsverify.progress import Progress
-from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict
+from gnsverify.verdict import FAIL, INCONCLUSIVE, NOT_CLAIMED, PASS, Verdict
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -58,7 +58,11 @@ def test_records_carry_the_contract_keys_and_the_overall_verdict():
     assert report.overall(recs) == FAIL
     assert report.overall(recs[:2]) == INCONCLUSIVE
     assert report.overall(recs[:1]) == PASS
-    assert report.counts(recs) == {PASS: 1, FAIL: 1, INCONCLUSIVE: 1}
+    assert report.counts(recs) == {PASS: 1, FAIL: 1, INCONCLUSIVE: 1, NOT_CLAIMED: 0}
+    # nothing claimed is not a PASS, and no verdict at all is not one either
+    assert report.overall([dict(recs[0], verdict=NOT_CLAIMED)]) == NOT_CLAIMED
+    assert report.overall([dict(recs[0], verdict=NOT_CLAIMED)] + recs[:1]) == PASS
+    assert report.overall([]) == INCONCLUSIVE
 
 
 def test_rate_rows_fill_the_verdict_from_the_claims():
