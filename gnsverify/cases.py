@@ -211,6 +211,15 @@ class Case:
             self._bound_cache = b
         return self._bound_cache
 
+    def strengthened(self, s: float) -> "Case":
+        """The same case claiming ``gamma >= s pi`` (theory step and rate theorem follow
+        the stronger ``pi``): for ``s`` above the detection threshold of its class bound,
+        a false claim the checker must catch (:mod:`gnsverify.thresholds`)."""
+        import dataclasses
+        return dataclasses.replace(self, name=f"{self.name} (pi x {float(s):.6g})",
+                                   claim=self.bound().scaled(s), error_model=None,
+                                   rate_model=None)
+
     def rate(self, step: str = "theory") -> RateModel:
         """The rate model of the claim for runs of the step rule ``step``."""
         if self.rate_model is not None:

@@ -101,6 +101,8 @@ def cmd_verify(args) -> int:
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
                                      progress=progress)
     say(rep.summary_table(reports))
+    say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
+    say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))
     for w in (w for r in reports for w in r.warnings):
         print(f"{PROG}: warning: {w}.", file=sys.stderr)
     c = summary["counts"]

@@ -192,8 +192,9 @@ def _applies(ineq, step, ctx) -> bool:
     return True
 
 
-def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Evaluation]:
-    """Evaluate every applicable inequality on one run; see the module docstring."""
+def evaluate_run(result, ctx: RunContext, run: str | None = None, claims=None) -> list[Evaluation]:
+    """Evaluate every applicable inequality on one run (of the given ``claims``, default
+    all); see the module docstring."""
     from theory import inequalities as TI
     tr = result.trace
     run = run or ctx.step
@@ -204,6 +205,8 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None) -> list[Evalua
     for ineq in TI.INEQUALITIES.values():
         claim = CLAIM_OF.get(ineq.name)
         if claim is None or ineq.scope not in ("step", "rejected_trial"):
+            continue
+        if claims is not None and claim not in claims:
             continue
         if not _applies(ineq, ctx.step, ctx):
             continue

@@ -28,10 +28,10 @@ class Verdict:
     detail: str = ""
     tried: int = 0
     counterexample: dict[str, Any] | None = None
-    #: what the PASS is worth: the smallest factor by which the claim would have to be
-    #: wrong for this very check to FAIL it (pi inflated by it for a class bound, K(eps)
-    #: or the exponent deflated by it for a rate claim); None when not determined, with
-    #: the reason in threshold_note
+    #: what a PASS is worth (gnsverify.thresholds): the factor by which the claim would
+    #: have to be wrong for this very check to stop passing it (pi inflated by it for a
+    #: class bound, K(eps) or the exponent deflated by it for a rate claim); None when
+    #: not determined, with the reason in threshold_note
     detection_threshold: float | None = None
     threshold_note: str = ""
 
@@ -67,8 +67,7 @@ class Counterexample:
 def decide(case: str, claim: str, *, tried: int, what: str,
            violation: Counterexample | dict | None = None, violation_detail: str = "",
            undecided=(), minimum: int = 1, observed=None, predicted=None,
-           not_claimed: str = "", threshold: float | None = None,
-           threshold_note: str = "") -> Verdict:
+           not_claimed: str = "") -> Verdict:
     """The verdict rule, the one place verdicts are made.
 
     * ``not_claimed`` (a reason): NOT CLAIMED, whatever else is given;
@@ -98,9 +97,7 @@ def decide(case: str, claim: str, *, tried: int, what: str,
     if tried < minimum:
         return Verdict(case, claim, INCONCLUSIVE, observed, predicted, tried=tried,
                        detail=f"nothing decidable was checked: {what}")
-    return Verdict(case, claim, PASS, observed, predicted, what, tried,
-                   detection_threshold=threshold,
-                   threshold_note=threshold_note or ("" if threshold is not None else "not determined"))
+    return Verdict(case, claim, PASS, observed, predicted, what, tried)
 
 
 def worst(verdicts) -> str:

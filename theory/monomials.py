@@ -175,6 +175,15 @@ class ClassBound:
         inv = sp.Add(*[m.M * t ** (-m.alpha) for m in self.monomials])
         return sp.oo if inv == 0 else 1 / inv
 
+    def scaled(self, s) -> "ClassBound":
+        """The bound ``s pi`` (every ``M_i`` divided by ``s > 0``): for ``s > 1`` a
+        stronger claim, false wherever ``gamma(x) < s pi(||g(x)||_*)``."""
+        s = sp.nsimplify(s) if isinstance(s, (int, float)) and float(s) == int(s) else sp.sympify(s)
+        if not (s.is_number and float(s) > 0):
+            raise ValueError(f"s must be a positive number, got {s!r}.")
+        mons = tuple(Monomial(m.alpha, m.M / s, m.source) for m in self.monomials)
+        return ClassBound(mons, f"{self.name} (pi x {float(s):.6g})", dict(self.how), self.region)
+
     def subs(self, values: dict) -> "ClassBound":
         """The same bound with parameter symbols replaced by ``values``."""
         mons = tuple(Monomial(sp.sympify(m.alpha).subs(values), sp.sympify(m.M).subs(values), m.source)

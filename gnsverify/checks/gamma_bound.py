@@ -26,9 +26,10 @@ class GammaBoundCheck(Check):
                                         ctx.seed)
             search = dict(n_dirs=red["n_dirs"], n_radii=red["n_radii"])
             label = f"reduced search (n = {n} > {b['gamma_max_n']})"
+            climb = red["climb"]
         else:
             pts = falsify.sample_points(ctx, ctx.runs, b["run_points"], b["random_points"], ctx.seed)
-            search, label = None, "full search"
+            search, label, climb = None, "full search", b["climb"]
         if ctx.box is not None and pts:
             # the bound is derived on the box: test it only where the ball of radius pi
             # around the point lies in the box
@@ -41,4 +42,28 @@ class GammaBoundCheck(Check):
                 label = f"{label}; {skipped}"
             pts = [x for x, k in zip(pts, keep) if k]
         return [falsify.gamma_check(ctx.case, pts, undecided=ctx.undecided, seed=ctx.seed,
-                                    search=search, label=label)]
+                                    search=search, label=label, climb=climb,
+                                    admissible=lambda x: self.admissible(ctx, x),
+                                    center=self.center(ctx))]
+
+    @staticmethod
+    def admissible(ctx, x) -> bool:
+        """Where the class claim is asserted: the initial sublevel set ``{f <= f(x_0)}``
+        (the constants of the catalog are derived there), and, with a box, where the
+        ball of radius ``pi`` lies in it."""
+        import math
+        fx = ctx.problem.value(x)
+        if not (math.isfinite(fx) and fx <= ctx.f0):
+            return False
+        if ctx.box is None:
+            return True
+        return bool(ctx.covers([x], [ctx.dual(ctx.problem.grad(x))])[0])
+
+    @staticmethod
+    def center(ctx):
+        """The last iterate of the theory or adaptive run (near a minimizer)."""
+        for name in ("adaptive", "theory"):
+            r = ctx.runs.get(name)
+            if r is not None:
+                return r.x
+        return None

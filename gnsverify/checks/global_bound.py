@@ -15,6 +15,7 @@ import numpy as np
 
 from gnsverify.checks.base import Check
 from gnsverify.context import RATE_RUNS
+from gnsverify.thresholds import attach, rate_threshold
 from gnsverify.verdict import Counterexample, decide
 
 
@@ -60,7 +61,8 @@ class GlobalBoundCheck(Check):
                 + (f"; {beyond} rung(s) beyond the budget" if beyond else "")
                 + ("" if decided else ": no eps of the ladder was decided within the iteration budget"))
         if not fails:
-            return [decide(case.name, "global_bound", tried=len(decided), what=what, undecided=missing)]
+            v = decide(case.name, "global_bound", tried=len(decided), what=what, undecided=missing)
+            return [attach(v, *rate_threshold(rows))]
         first = fails[0]
         X = ctx.runs[first["run"]].trace.x
         cx = Counterexample(

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from gnsverify import invariants as INV
 from gnsverify.checks.base import Check
+from gnsverify.thresholds import attach, bisect
+from gnsverify.verdict import PASS
 
 STEP_RUNS = ("theory", "adaptive", "ideal")
+#: the runs whose steps do not use pi: the claims on them can be re-evaluated against a
+#: strengthened pi (the theory step's run would itself change with pi)
+PI_FREE_RUNS = ("adaptive", "ideal")
+PI_SYMBOLS = {"pi_k", "pi_next"}
 
 
 class InvariantsCheck(Check):
@@ -27,12 +33,42 @@ class InvariantsCheck(Check):
             ctx.notes.append("H(x) is not known to be PSD for this rule and instance (a PSD rule, or "
                              "an exact-type rule on a problem declared convex, makes it so): Lemma 1 "
                              "and (C1)-(C5) are not claimed; only the acceptance test is checked")
+        evaluations = self.evaluate(ctx, STEP_RUNS)
+        out = INV.verdicts(ctx.case.name, evaluations, ctx.undecided, ctx.case.params)
+        for v in out:
+            if v.verdict == PASS:
+                attach(v, *self.threshold(ctx, v.claim, evaluations))
+        return out
+
+    @staticmethod
+    def evaluate(ctx, steps, scale: float = 1.0, claims=None):
+        pi = ctx.bound.pi if scale == 1.0 else (lambda t, s=scale: s * ctx.bound.pi(t))
         evaluations = []
-        for step in STEP_RUNS:
+        for step in steps:
             if step in ctx.runs:
-                rc = INV.RunContext(step=step, pi=ctx.bound.pi, psd=ctx.psd, convex=ctx.convex,
+                rc = INV.RunContext(step=step, pi=pi, psd=ctx.psd, convex=ctx.convex,
                                     D=ctx.case.D, f_star=None if ctx.fs is None else ctx.fs[1],
                                     undecided=ctx.undecided, instance=ctx.case.params,
                                     covered=ctx.covered(step))
-                evaluations.extend(INV.evaluate_run(ctx.runs[step], rc, run=step))
-        return INV.verdicts(ctx.case.name, evaluations, ctx.undecided, ctx.case.params)
+                evaluations.extend(INV.evaluate_run(ctx.runs[step], rc, run=step, claims=claims))
+        return evaluations
+
+    def threshold(self, ctx, claim, evaluations):
+        """The detection threshold of a passed invariant claim (:mod:`gnsverify.thresholds`):
+        bisection on ``s`` with the claim re-evaluated against ``s pi`` on the runs that
+        do not use ``pi``."""
+        from theory.inequalities import INEQUALITIES, WITHIN_CLAIM
+        testable = [e for e in evaluations if e.claim == claim and e.run in PI_FREE_RUNS
+                    and e.tried and (PI_SYMBOLS & set(INEQUALITIES[e.inequality].needs)
+                                     or INEQUALITIES[e.inequality].when == WITHIN_CLAIM)]
+        if not testable:
+            return None, ("no inequality of the claim involves pi on a run that does not use pi "
+                          "(the theory-step run's steps are made with pi itself)")
+
+        def caught(s):
+            evs = self.evaluate(ctx, PI_FREE_RUNS, scale=s, claims=(claim,))
+            return any(e.bad.size or (e.bad_outside is not None and e.bad_outside.size) for e in evs)
+
+        s, how = bisect(caught)
+        runs = ", ".join(sorted({e.run for e in testable}))
+        return s, f"{how}; the claim re-evaluated against s pi on the {runs} run(s)"

@@ -16,6 +16,7 @@ import numpy as np
 from gnsverify.checks.base import Check
 from gnsverify.checks.global_bound import GlobalBoundCheck
 from gnsverify.context import RATE_RUNS
+from gnsverify.thresholds import attach, order_threshold
 from gnsverify.verdict import Counterexample, decide
 
 
@@ -103,8 +104,9 @@ class OrderCheck(Check):
         slow = [(r, f) for r, f in info["fits"].items() if f["slower"]]
         what = f"{kind}: fitted slope {main['slope']:.3g} vs predicted {main['predicted_slope']:.3g}"
         if not slow:
-            return [decide(case.name, "order", tried=len(info["fits"]), what=what, undecided=outside,
-                           observed=main["slope"], predicted=main["predicted_slope"])]
+            v = decide(case.name, "order", tried=len(info["fits"]), what=what, undecided=outside,
+                       observed=main["slope"], predicted=main["predicted_slope"])
+            return [attach(v, *order_threshold(info["fits"]))]
         run, fit = slow[0]
         cx = Counterexample(
             inequality="order", statement="fitted slope (smallest over count quantization) <= predicted slope",

@@ -12,10 +12,12 @@ Files written by :func:`write_campaign` into an output folder:
 ``REPORT.md``       rate table, figures, phase diagram, per-claim details,
                     counterexamples
 ``results.json``    a list of claim records: case, claim, verdict, observed,
-                    predicted, detail, tried, counterexample
+                    predicted, detail, tried, counterexample, detection_threshold
+                    (null on a PASS where none was determined) and threshold_note
 ``results.csv``     the same records, one per line (non-scalar cells as JSON)
 ``rates.csv``       the rate table (one row per case)
-``summary.json``    settings, overall verdict, counts, rate table rows, phase data,
+``summary.json``    settings, overall verdict, counts, rate table rows, detection
+                    thresholds (per case, and the weakly tested claims), phase data,
                     and the list of files written
 ``figures/*.png``   convergence figures and the empirical phase diagram
 ==================  ==============================================================
@@ -30,10 +32,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
+from gnsverify.report import worth
+from gnsverify.thresholds import describe
 from gnsverify.verdict import FAIL, INCONCLUSIVE, NOT_CLAIMED, PASS, VERDICTS, worst
 
 
-RECORD_KEYS = ("case", "claim", "verdict", "observed", "predicted", "detail", "tried", "counterexample")
+RECORD_KEYS = ("case", "claim", "verdict", "observed", "predicted", "detail", "tried", "counterexample",
+               "detection_threshold", "threshold_note")
 
 
 RATE_COLUMNS = (
@@ -175,7 +180,8 @@ def write_rates(out: Path, rows: list[dict]) -> Path:
 
 def claim_section(name: str, recs: list[dict]) -> str:
     header = ["claim", "verdict", "observed", "predicted", "tried", "detail"]
-    lines = [f"### {name}", "", markdown_table(header, [[r[k] for k in header] for r in recs])]
+    body = [[describe(r) if k == "verdict" else r[k] for k in header] for r in recs]
+    lines = [f"### {name}", "", markdown_table(header, body)]
     bad = [r for r in recs if r["counterexample"]]
     for r in bad:
         lines += ["", f"Counterexample to `{r['claim']}` ({r['verdict']}):", "",
@@ -276,6 +282,9 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     why = [n for n in (theory_not_shown_note(r) for r in rows) if n]
     if why:
         lines += [f"- {n}" for n in why] + [""]
+    w = worth.section(recs)
+    if w:
+        lines += [w, ""]
     conv = {k: v for k, v in figures.items() if k != "phase"}
     if conv:
         lines += ["## Convergence figures", "",
@@ -349,6 +358,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "counts": counts(recs),
         "settings": jsonable(meta or {}),
         "rates": rows,
+        "detection_thresholds": worth.summary(recs),
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")

@@ -107,6 +107,6 @@ def test_verify_runs_the_reduced_gamma_search_above_the_size_limit(monkeypatch):
     v = {x.claim: x for x in rep.verdicts}["falsify:gamma_lower_bound"]
     red = V.BUDGETS["quick"]["large_n"]
     assert v.verdict == PASS and 1 <= v.tried <= 2 * red["run_points"] + red["random_points"]
-    assert f"no violation of gamma(x) >= pi(||g(x)||_*) at {v.tried} points" in v.detail
+    assert f"no violation of gamma(x) >= pi(||g(x)||_*) at {v.tried} sampled points" in v.detail
     assert "reduced search (n = 1 > 0)" in v.detail
     assert f"{red['n_dirs']} random" in v.detail and "radius pi(||g||) only" in v.detail
