@@ -6,11 +6,13 @@
     gnsverify run      CASE [--step adaptive|theory|ideal] [--hessian H] [--max-iter N] [--out DIR]
     gnsverify check    CASE | --class NAME|REF [--examples N] [--seed S] [--out DIR]
     gnsverify explore  EXPR --vars x0,x1 [--box ...] [--x0 ...] [--budget B] [--out DIR]
+    gnsverify selftest [--quick] [--budget B] [--seed S] [--out DIR]
 
 Cases, classes and problems are catalog names or ``module:object`` /
 ``path/to/file.py:object`` references (see :mod:`gnsverify.extend`).
 
-Exit codes: 0 success (no claim failed), 1 a claim FAILed, 2 usage or input error
+Exit codes: 0 success (no claim failed), 1 a claim FAILed (``selftest``: a check FAILed
+a correct control, i.e. the checker raised a false alarm), 2 usage or input error
 (one sentence naming the bad input or path on stderr), 130 interrupted (Ctrl-C), 143
 terminated (SIGTERM), 70 an internal error (a bug; ``GNSVERIFY_DEBUG=1`` shows the
 traceback). Every command runs with one BLAS thread (:mod:`gnsverify.threads`).
@@ -95,16 +97,23 @@ def cmd_verify(args) -> int:
             from gnsverify.phase_experiment import phase_experiment
             progress("phase diagram")
             phase = phase_experiment(seed=args.seed, progress=progress)
+        mode = args.selftest or ("quick" if cases is None else "none")
+        st = None
+        if mode != "none":
+            from gnsverify.selftest import selftest
+            st = selftest(quick=mode == "quick", seed=args.seed, progress=progress)
         meta = dict(cases=len(reports), eps=eps if eps else "per case", budget=budget or "default",
-                    seed=args.seed, seconds=round(time.perf_counter() - t0, 1))
+                    seed=args.seed, selftest=mode, seconds=round(time.perf_counter() - t0, 1))
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
-                                     progress=progress)
+                                     progress=progress, selftest=st)
     say(rep.summary_table(reports))
     say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
     say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))
     for w in (w for r in reports for w in r.warnings):
         print(f"{PROG}: warning: {w}.", file=sys.stderr)
+    if st is not None:
+        say("\n" + rep.selftest.headline(st))
     c = summary["counts"]
     say(f"\noverall: {summary['overall']} ({rep.counts_text(c)} claims on {len(reports)} cases) "
         f"in {time.perf_counter() - t0:.1f} s")
@@ -257,7 +266,28 @@ def cmd_explore(args) -> int:
     return EXIT_FAIL if result.get("overall") == FAIL else EXIT_OK
 
 
-COMMANDS = ("verify", "classes", "table", "run", "check", "explore")
+# -- selftest -----------------------------------------------------------------------------
+
+def cmd_selftest(args) -> int:
+    from gnsverify.selftest import selftest
+    out, replaces, writer = output_folder(args.out or "report-selftest", "selftest")
+    t0 = time.perf_counter()
+    with _progress(args) as progress, writer as tmp:
+        st = selftest(quick=args.quick, budget=check_budget(args.budget) or "quick", seed=args.seed,
+                      progress=progress)
+        files = rep.selftest.write_selftest(tmp, st)
+    say(rep.selftest.headline(st) + f" in {time.perf_counter() - t0:.1f} s")
+    if st["survivors"]:
+        say("survivors: " + "; ".join(st["survivors"]))
+    for a in st["false_alarms"]:
+        say(f"FALSE ALARM {a['name']}: {a['by']}: {a['detail']}")
+    for name in st["instruments_failed"]:
+        say(f"INSTRUMENT MISSED ITS KNOWN ANSWER: {name}")
+    said_files(out, [f.name for f in files], replaces)
+    return EXIT_FAIL if st["false_alarms"] or st["instruments_failed"] else EXIT_OK
+
+
+COMMANDS = ("verify", "classes", "table", "run", "check", "explore", "selftest")
 
 
 def main(argv=None) -> int:

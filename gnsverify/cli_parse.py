@@ -120,6 +120,9 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     ph.add_argument("--phase", dest="phase", action="store_true", default=None,
                     help="include the empirical phase diagram (default: only for the full campaign)")
     ph.add_argument("--no-phase", dest="phase", action="store_false", help="skip the phase diagram")
+    v.add_argument("--selftest", choices=("quick", "full", "none"), default=None,
+                   help="run the checker's selftest into the report (default: quick for the full "
+                        "campaign, none with --case)")
     _add_common(v, out_help="output folder (default: report)")
     v.set_defaults(func=commands["verify"], out_default="report")
 
@@ -155,6 +158,13 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     k.add_argument("--what", choices=("gamma", "instances", "both"), default="both")
     _add_common(k, out_help="output folder (default: report-check-NAME)")
     k.set_defaults(func=commands["check"])
+
+    t = sub.add_parser("selftest", help="broken methods, tampered traces and false claims: what "
+                                        "the checker catches")
+    t.add_argument("--quick", action="store_true", help="a fixed subset of cases (as in CI)")
+    t.add_argument("--budget", default=None, help=f"effort of the checks (default quick; {budgets})")
+    _add_common(t, out_help="output folder (default: report-selftest)")
+    t.set_defaults(func=commands["selftest"])
 
     e = sub.add_parser("explore", help="a function typed as an expression: derive, measure, predict, verify")
     e.add_argument("expr", metavar="EXPR", help='a sympy expression, e.g. "x**4/4"')

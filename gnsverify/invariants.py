@@ -85,12 +85,14 @@ class RunContext:
     D: float | None = None
     f_star: float | None = None
     undecided: dict = field(default_factory=dict)
-    slack: float = SLACK
+    slack: float | None = None         # default: the module's SLACK, read at construction
     instance: dict = field(default_factory=dict)
     covered: np.ndarray | None = None   # per iterate: the claim's constants hold there
 
     def __post_init__(self):
         from theory.symbols import STEPS
+        if self.slack is None:
+            self.slack = SLACK
         if self.step not in STEPS:
             raise ValueError(f"step must be one of {STEPS}, got {self.step!r}.")
 

@@ -209,7 +209,18 @@ class GNSReference:
         )
         return Result(x=x, fun=float(f), gnorm=float(gn), nit=trace.n_steps, status=status,
                       message=f"reference run: {status}", trace=trace,
-                      method=f"reference_{self.step}", hessian=self.hessian_rule.name)
+                      method=f"reference_{self.step}", hessian=self.hessian_rule.name,
+                      options=self.options())
+
+    def options(self) -> dict:
+        """The run's options, as :func:`numeric.solver.minimize_gns` records them."""
+        return dict(step=self.step, gamma0=self.gamma0, gamma_min=self.gamma_min,
+                    max_trials=self.max_trials, max_iter=self.max_iter, gtol=self.gtol,
+                    ftol=self.ftol, f_star=None if math.isnan(self.f_star) else self.f_star,
+                    metric="identity" if self.metric.mode == 0 else "dense",
+                    bound=None if self.step != "theory" else
+                    dict(alphas=self.alphas.tolist(), Ms=self.Ms.tolist()),
+                    ideal=None, blas_threads=None)
 
 
 def minimize_reference(problem: Problem, x0=None, **kwargs) -> Result:

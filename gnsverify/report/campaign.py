@@ -20,6 +20,8 @@ Files written by :func:`write_campaign` into an output folder:
                     thresholds (per case, and the weakly tested claims), phase data,
                     and the list of files written
 ``figures/*.png``   convergence figures and the empirical phase diagram
+``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
+``selftest.json``
 ==================  ==============================================================
 
 JSON is strict: NaN is written as ``null`` and infinities as ``"inf"``/``"-inf"``.
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
+from gnsverify.report import selftest as selftest_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
 from gnsverify.verdict import FAIL, INCONCLUSIVE, NOT_CLAIMED, PASS, VERDICTS, worst
@@ -258,7 +261,7 @@ def phase_section(phase: dict | None, figure: str | None) -> str:
 
 
 def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
-                    meta: dict | None = None) -> str:
+                    meta: dict | None = None, selftest: dict | None = None) -> str:
     recs = records(reports)
     rows = rate_rows(reports)
     c = counts(recs)
@@ -285,6 +288,9 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     w = worth.section(recs)
     if w:
         lines += [w, ""]
+    st = selftest_report.section(selftest)
+    if st:
+        lines += [st, ""]
     conv = {k: v for k, v in figures.items() if k != "phase"}
     if conv:
         lines += ["## Convergence figures", "",
@@ -317,7 +323,8 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
 
 
 def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
-                   meta: dict | None = None, progress=None) -> dict[str, Any]:
+                   meta: dict | None = None, progress=None,
+                   selftest: dict | None = None) -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
@@ -350,8 +357,10 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     if phase:
         (out / "phase.json").write_text(dumps(phase) + "\n", encoding="utf-8")
         written.append(out / "phase.json")
-    (out / "REPORT.md").write_text(report_markdown(reports, phase=phase, figures=fig_paths, meta=meta),
-                                   encoding="utf-8")
+    if selftest:
+        written += selftest_report.write_selftest(out, selftest)
+    (out / "REPORT.md").write_text(report_markdown(reports, phase=phase, figures=fig_paths, meta=meta,
+                                                   selftest=selftest), encoding="utf-8")
     written.append(out / "REPORT.md")
     summary = {
         "overall": overall(recs) if recs else None,
@@ -359,6 +368,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "settings": jsonable(meta or {}),
         "rates": rows,
         "detection_thresholds": worth.summary(recs),
+        "selftest": None if not selftest else {k: v for k, v in selftest.items() if k != "variants"},
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
