@@ -111,6 +111,7 @@ class Case:
     eps: tuple | None = None
     max_iter: int = 100
     gamma0: float = 1.0
+    max_trials: int = 60                # trials per step of the adaptive search
     description: str = ""
     family: Family | None = None
     rate_model: RateModel | None = None
@@ -145,6 +146,9 @@ class Case:
             raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}.")
         if not (math.isfinite(self.gamma0) and self.gamma0 > 0):
             raise ValueError(f"gamma0 must be a finite number > 0, got {self.gamma0!r}.")
+        if isinstance(self.max_trials, bool) or not isinstance(self.max_trials, (int, np.integer)) \
+                or self.max_trials < 1:
+            raise ValueError(f"max_trials must be an integer >= 1, got {self.max_trials!r}.")
         if self.eps is not None:
             e = np.asarray(self.eps, dtype=float)
             if e.ndim != 1 or e.size == 0 or not np.all(np.isfinite(e) & (e > 0)):

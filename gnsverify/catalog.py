@@ -20,6 +20,7 @@ Every claimed constant is derived here *for the instance* from the class paramet
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import lru_cache
 
@@ -198,17 +199,30 @@ def _logistic_fisher(name, builder, args, lam, max_iter, description):
         params=dict(builder=builder, **args), description=description)
 
 
-def _logistic_exact():
-    args = dict(m=80, n=4, lam=1e-2, seed=0)
+def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra=""):
+    args = dict(m=m, n=n, lam=1e-2, seed=0)
     f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), 1e-2)
     p = _problems().logistic(**args)
     R = _max_row_norm(p.data[0])
     return Case(
-        name="logistic_exact_qsc", problem=p, claim=_classes().QuasiSelfConcordant(Q=R),
+        name=name, problem=p, claim=_classes().QuasiSelfConcordant(Q=R),
         hessian="exact", convex=True, f_star=f_hi, f_star_how="computed", f_star_err=err, D=D,
         D_how="certified", max_iter=40, constants_how={"M": "certified"}, params=args,
         description=("Synthetic logistic regression, exact Hessian: the logistic loss has "
-                     "|l'''| <= l'', so f is QSC with Q = max_j ||a_j|| (alpha = 0, linear rate)."))
+                     "|l'''| <= l'', so f is QSC with Q = max_j ||a_j|| (alpha = 0, linear rate)."
+                     + extra))
+
+
+def _holder_exhausted():
+    """The adaptive search made to run out of trials: ``gamma_0 = 10^6`` and 3 trials
+    (``10^6, 5 10^5, 2.5 10^5``, all far above ``gamma(x_0) = |x_0| = 1``), so the run
+    ends with ``search_exhausted`` at its first iterate; the theory step is unaffected."""
+    c = holder_1d_case(dict(nu=1.0, x0=1.0))
+    return dataclasses.replace(
+        c, name="holder_1d_nu1_exhausted", gamma0=1e6, max_trials=3,
+        description=c.description + " The adaptive search is made to run out of trials "
+                    "(gamma_0 = 1e6, 3 trials, all far above gamma(x_0) = 1): it ends with "
+                    "search_exhausted at its first iterate.")
 
 
 def _power_metric(hessian: str):
@@ -372,6 +386,11 @@ _BUILDERS = {
     "polytope_bounded_variation": _polytope,
     "cosh_l0l1_zero": _cosh_l0l1,
     "logistic_exact_qsc": _logistic_exact,
+    "logistic_wide_exact_qsc": lambda: _logistic_exact(
+        "logistic_wide_exact_qsc", m=5, n=20,
+        extra=" Five samples in 20 dimensions: the Hessian is lam I plus a rank-5 term, so the "
+              "step is solved by Sherman-Morrison-Woodbury (3 k <= n)."),
+    "holder_1d_nu1_exhausted": _holder_exhausted,
     "logistic_breast_cancer_fisher": lambda: _logistic_fisher(
         "logistic_breast_cancer_fisher", "logistic_breast_cancer", dict(lam=1e-2), 1e-2, 40,
         "Regularized logistic regression on breast_cancer, Fisher approximation: QSC class "

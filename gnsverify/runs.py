@@ -31,7 +31,8 @@ def gns_options(case, step: str, *, max_iter: int | None = None, seed: int = 0,
     bound = case.bound()
     kw: dict[str, Any] = dict(hessian=case.hessian_rule(), step=step, B=case.B,
                               max_iter=case.max_iter if max_iter is None else max_iter,
-                              record_x=record_x, gamma0=case.gamma0)
+                              record_x=record_x, gamma0=case.gamma0,
+                              max_trials=case.max_trials)
     if stop is None:
         f_star = case.f_star if case.f_star is not None else case.get_problem().f_star
         stop = dict(f_star=f_star)

@@ -109,6 +109,7 @@ class GNSReference:
         """``h = -(H + lam B)^-1 g``, or ``None`` when the Cholesky factorization fails."""
         Bm = np.eye(len(g)) if self.metric.mode == 0 else self.metric.B
         A = H + lam * Bm
+        self._solves = getattr(self, "_solves", 0) + 1
         if not np.all(np.isfinite(A)):
             return None
         try:
@@ -123,6 +124,7 @@ class GNSReference:
     # ---- the loop -----------------------------------------------------------------
     def run(self, x0=None) -> Result:
         t0 = time.monotonic()
+        self._solves = 0
         x = np.array(self.problem.x0 if x0 is None else x0, dtype=float)
         it = {k: [] for k in ("f", "gnorm", "n_value", "n_grad", "n_hess", "time", "x")}
         st = {k: [] for k in ("gamma", "lam", "step")}
@@ -210,7 +212,7 @@ class GNSReference:
         return Result(x=x, fun=float(f), gnorm=float(gn), nit=trace.n_steps, status=status,
                       message=f"reference run: {status}", trace=trace,
                       method=f"reference_{self.step}", hessian=self.hessian_rule.name,
-                      options=self.options())
+                      options=self.options(), linear_solves=dict(woodbury=0, dense=self._solves))
 
     def options(self) -> dict:
         """The run's options, as :func:`numeric.solver.minimize_gns` records them."""

@@ -93,7 +93,7 @@ STEP_CODES = {"adaptive": ADAPTIVE, "theory": THEORY, "ideal": IDEAL}
 RUNNING = -1
 _NO_BOUND = np.zeros(0)   # (alphas, Ms) of the steps without a bound (size 0: never written)
 _E1, _E2 = np.zeros(0), np.zeros((0, 0))   # empty arrays for the kernel (size 0)
-_NO_COUNTS = np.zeros(3, dtype=np.int64)   # oracle counts before a run (read only)
+_NO_COUNTS = np.zeros(5, dtype=np.int64)   # counts before a run (read only; see _solve_kernel)
 # the metric norms and row records of the loop, inlined (numeric._jit.inlined)
 _norm_primal, _norm_dual = inlined(_metric.norm_primal), inlined(_metric.norm_dual)
 push_iterate, push_step = inlined(_record.push_iterate), inlined(_record.push_step)
@@ -138,7 +138,8 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
 
     ``f0, g0`` are ``f(x0), g(x0)`` when already known (``f0 = nan`` to evaluate);
     ``gamma_last`` is the last accepted ``gamma`` (``nan`` before the first step);
-    ``counts0`` the oracle counts so far (value, grad, hess); ``t_start`` the clock
+    ``counts0`` the counts so far (value, grad, hess oracle calls; linear solves by
+    Woodbury that succeeded, dense Cholesky solves attempted); ``t_start`` the clock
     origin (``nan`` = now). Returns ``(status, x, f, g, gamma_last, counts, P, S, T, X)``
     (records of :mod:`numeric._record` in its ``fields`` layout; ``X`` the iterates when
     ``record_x``);
@@ -154,6 +155,7 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
     B, L, alphas, Ms = borrow(B), borrow(L), borrow(alphas), borrow(Ms)
     x = x0.copy()
     nv, ng, nh = counts0[0], counts0[1], counts0[2]
+    nw, nd = counts0[3], counts0[4]
     if np.isnan(f0):
         f, g = _or.value_grad(kind, data, x)
         nv += 1
@@ -237,7 +239,10 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
             if gamma > 0.0 and np.isfinite(lam):
                 if lowrank:
                     ok, h = _linalg.solve_lowrank(d, U, w, lam, g)
+                    if ok:
+                        nw += 1
                 if not ok:
+                    nd += 1
                     if not dense_ready:
                         H = _lowrank_dense(d, U, w)
                         dense_ready = True
@@ -287,7 +292,7 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
             break
         k += 1
 
-    counts = np.array([nv, ng, nh], dtype=np.int64)
+    counts = np.array([nv, ng, nh, nw, nd], dtype=np.int64)
     return (status, x, f, g, gamma_last, counts, fields(P, i), fields(S, i - 1),
             fields(T, nt), X[:i].copy() if record_x else X)
 
@@ -464,7 +469,8 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
                                bound=None if step_code != THEORY else
                                dict(alphas=alphas.tolist(), Ms=Ms.tolist()),
                                ideal=opts if step_code == IDEAL else None,
-                               blas_threads=blas_threads))
+                               blas_threads=blas_threads),
+                  linear_solves=dict(woodbury=int(counts[3]), dense=int(counts[4])))
 
 
 def _concat(chunks, record_x) -> Trace:

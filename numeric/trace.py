@@ -97,6 +97,10 @@ class Result:
     method: str
     hessian: str = "exact"
     options: dict[str, Any] = field(default_factory=dict)
+    #: the step's linear solves: ``woodbury`` (Sherman-Morrison-Woodbury, rank > 0, that
+    #: succeeded) and ``dense`` (Cholesky of ``H + lambda B``, attempted); empty for
+    #: methods that do not count them
+    linear_solves: dict[str, int] = field(default_factory=dict)
 
     @property
     def success(self) -> bool:

@@ -17,7 +17,8 @@ Files written by :func:`write_campaign` into an output folder:
 ``results.csv``     the same records, one per line (non-scalar cells as JSON)
 ``rates.csv``       the rate table (one row per case)
 ``summary.json``    settings, overall verdict, counts, rate table rows, detection
-                    thresholds (per case, and the weakly tested claims), phase data,
+                    thresholds (per case, and the weakly tested claims), the code
+                    paths the runs covered, the selftest's counts, phase data,
                     and the list of files written
 ``figures/*.png``   convergence figures and the empirical phase diagram
 ``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
+from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
@@ -291,6 +293,8 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     st = selftest_report.section(selftest)
     if st:
         lines += [st, ""]
+    if any(getattr(rep, "runs", None) for rep in reports):
+        lines += [paths.section(reports), ""]
     conv = {k: v for k, v in figures.items() if k != "phase"}
     if conv:
         lines += ["## Convergence figures", "",
@@ -368,6 +372,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "settings": jsonable(meta or {}),
         "rates": rows,
         "detection_thresholds": worth.summary(recs),
+        "paths": paths.summary(reports) if any(getattr(r, "runs", None) for r in reports) else None,
         "selftest": None if not selftest else {k: v for k, v in selftest.items() if k != "variants"},
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],
     }

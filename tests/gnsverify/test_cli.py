@@ -242,6 +242,17 @@ def test_full_default_campaign(tmp_path):
     assert (out / "figures" / "phase_diagram.png").is_file()
     assert (p.returncode == 1) == any(r["verdict"] == "FAIL" for r in results)
     assert "report" in p.stdout and "REPORT.md" in p.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    # every solver path is taken by some run, read from the runs themselves
+    assert summary["paths"]["not_covered"] == [], summary["paths"]["not_covered"]
+    # every passed class-bound and rate claim says what it is worth
+    for r in results:
+        if r["verdict"] == "PASS" and r["claim"] in ("falsify:gamma_lower_bound", "global_bound", "order"):
+            assert r["detection_threshold"] is not None or r["threshold_note"], r
+    # the selftest ran (quick form) and raised no false alarm
+    st = summary["selftest"]
+    assert st["false_alarms"] == [] and st["instruments_failed"] == [] and st["killed"] > 0
+    assert "What this campaign is shown to catch" in (out / "REPORT.md").read_text()
 
 
 def test_problem_and_class_references_build_a_case_on_the_fly(tmp_path, capsys):
