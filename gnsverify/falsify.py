@@ -122,7 +122,7 @@ def search_description(n: int, n_dirs: int, n_radii: int) -> str:
 def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int = 0,
                 claim: str = "falsify:gamma_lower_bound", search: dict | None = None,
                 label: str | None = None, climb: int = 0, admissible=None,
-                center=None) -> Verdict:
+                center=None, bisections: int | None = None) -> Verdict:
     """Verdict of the numerical ``gamma`` search at the given points, then at ``climb``
     points chosen adversarially (:func:`climb_points`: a local search from the worst
     point maximizing the searcher's ratio ``pi / gamma_est``, over the points
@@ -131,7 +131,8 @@ def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int 
     ``search`` (``n_dirs``, ``n_radii``) sets the sample set per point (default: the
     full search of :func:`violation_at`); ``label`` names it in the verdict, whose
     detail always says how many points and what sample set were tried. A PASS carries
-    its detection threshold (:func:`gamma_threshold`).
+    its detection threshold (:func:`gamma_threshold`, ``bisections`` refinement steps,
+    default :data:`gnsverify.thresholds.BISECTIONS`).
     """
     if undecided is None:
         und = case.undecided_constants()
@@ -182,7 +183,7 @@ def gamma_check(case: Case, points, *, undecided: dict | None = None, seed: int 
                      what=(f"no violation of gamma(x) >= pi(||g(x)||_*) at {where} ({what})"
                            if tried else f"no point to test: neither the runs nor the sublevel-set "
                                          f"sampling gave a point ({what})"))
-    return attach(verdict, *gamma_threshold(case, state["worst"], search))
+    return attach(verdict, *gamma_threshold(case, state["worst"], search, bisections))
 
 
 #: the adversarial local search: first step length relative to ``1 + ||x||``, its
@@ -227,7 +228,8 @@ def climb_points(state: dict, steps: int, admissible, seed: int, center=None):
             sigma = max(sigma, 1e-8 * (1.0 + float(np.linalg.norm(x))))
 
 
-def gamma_threshold(case: Case, worst_pt, search: dict) -> tuple[float | None, str]:
+def gamma_threshold(case: Case, worst_pt, search: dict,
+                    bisections: int | None = None) -> tuple[float | None, str]:
     """The detection threshold of a passed gamma search (:mod:`gnsverify.thresholds`):
     bisection with the same searcher at the point of largest ratio
     ``q = pi (||r_x(h)||_* - tau) / (||g||_* ||h||)``, from the candidate ``1/q``."""
@@ -247,7 +249,7 @@ def gamma_threshold(case: Case, worst_pt, search: dict) -> tuple[float | None, s
         v = worst_step(case, x, seed=seed, scale=s, **search)
         return v is not None and v.violated
 
-    s, how = bisect(caught, start)
+    s, how = bisect(caught, start, **({} if bisections is None else dict(steps=bisections)))
     where = (f"at the point of largest ratio pi / gamma_est among those tried "
              f"(ratio {q:.3g}, candidate 1/ratio = {1 / q:.4g})")
     return s, f"{how}; {where}"

@@ -72,6 +72,8 @@ def bisect(caught: Callable[[float], bool], start: float = 2.0, *, s_max: float 
             hi = mid
         else:
             lo = mid
+    if steps == 0:
+        return hi, f"caught at {hi:.4g} (not refined below it)"
     digits = max(4, 2 - int(math.floor(math.log10(max(hi / lo - 1.0, 1e-15)))))
     return hi, f"bisection: caught at {hi:.{digits}g}, not at {lo:.{digits}g}"
 

@@ -26,10 +26,10 @@ class GammaBoundCheck(Check):
                                         ctx.seed)
             search = dict(n_dirs=red["n_dirs"], n_radii=red["n_radii"])
             label = f"reduced search (n = {n} > {b['gamma_max_n']})"
-            climb = red["climb"]
+            climb, bisections = red["climb"], 0   # threshold: the candidate, confirmed
         else:
             pts = falsify.sample_points(ctx, ctx.runs, b["run_points"], b["random_points"], ctx.seed)
-            search, label, climb = None, "full search", b["climb"]
+            search, label, climb, bisections = None, "full search", b["climb"], None
         if ctx.box is not None and pts:
             # the bound is derived on the box: test it only where the ball of radius pi
             # around the point lies in the box
@@ -44,7 +44,7 @@ class GammaBoundCheck(Check):
         return [falsify.gamma_check(ctx.case, pts, undecided=ctx.undecided, seed=ctx.seed,
                                     search=search, label=label, climb=climb,
                                     admissible=lambda x: self.admissible(ctx, x),
-                                    center=self.center(ctx))]
+                                    center=self.center(ctx), bisections=bisections)]
 
     @staticmethod
     def admissible(ctx, x) -> bool:
