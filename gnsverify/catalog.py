@@ -167,6 +167,12 @@ def families() -> dict:
         "quartic": Family("quartic", gs.quartic_params(), quartic_case),
         "synthetic": Family("synthetic", gs.holder_power_params(nu=(1.0, 1.0)).flatmap(
             lambda d: gs.error_models(C2=(0.0, 2.0)).map(lambda e: {**d, **e})), synthetic_case),
+        "logistic_exact": Family("logistic_exact", gs.logistic_data(),
+                                 lambda d: _logistic_exact(**d)),
+        "cosh_l0l1": Family("cosh_l0l1", gs.cosh_params(), _cosh_l0l1),
+        "polytope": Family("polytope", gs.polytope_params(), _polytope),
+        "nesterov_chain": Family("nesterov_chain", gs.nesterov_params(), _nesterov_chain),
+        "logsumexp": Family("logsumexp", gs.logsumexp_params(), _logsumexp),
     }
 
 
@@ -199,8 +205,8 @@ def _logistic_fisher(name, builder, args, lam, max_iter, description):
         params=dict(builder=builder, **args), description=description)
 
 
-def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra=""):
-    args = dict(m=m, n=n, lam=1e-2, seed=0)
+def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, seed=0):
+    args = dict(m=int(m), n=int(n), lam=float(lam), seed=int(seed))
     f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), 1e-2)
     p = _problems().logistic(**args)
     R = _max_row_norm(p.data[0])
@@ -290,55 +296,62 @@ def _chebyshev_rosenbrock():
         description=" ".join(_chebyshev_rosenbrock.__doc__.split()))
 
 
-def _logsumexp():
+def _logsumexp(params: dict | None = None):
     """LogSumExp ``mu lse((Ax - b)/mu)``, weighted Gauss-Newton. ``|D^3 f[u,h,h]| <=
     (2R/mu) ||u|| <hess f h, h>`` (a centered third moment is at most twice the range
     of ``<a_j,u>`` times the variance): QSC with ``Q = 2R/mu``, ``R = max ||a_j||``;
     error model ``||E|| = ||g||^2/mu <= (R/mu)||g||``. ``D`` unknown: stationarity claim."""
-    mu = 1.0
-    p = _problems().logsumexp(n=5, m=12, mu=mu, seed=0)
+    args = {**dict(n=5, m=12, mu=1.0, seed=0), **(params or {})}
+    mu = float(args["mu"])
+    p = _problems().logsumexp(n=int(args["n"]), m=int(args["m"]), mu=mu, seed=int(args["seed"]))
     R = _max_row_norm(p.data[0])
     return Case(
         name="logsumexp_weighted_gn", problem=p, claim=_classes().QuasiSelfConcordant(Q=2 * R / mu),
         error_model=_approx().weighted_gauss_newton_lse(mu, R), hessian="weighted_gn", convex=False,
         max_iter=60, constants_how={"M": "certified", "C2": "certified"},
-        params=dict(n=5, m=12, mu=mu, seed=0), description=" ".join(_logsumexp.__doc__.split()))
+        params=dict(args), description=" ".join(_logsumexp.__doc__.split()))
 
 
-def _cosh_l0l1():
+def _cosh_l0l1(params: dict | None = None):
     """``(1/m) sum cosh(a_j^T x - b_j)`` with square full-rank ``A`` (``m = n = 2``), ``H = 0``:
     ``||hess f|| <= (||A||^2/m)(1 + ||sinh r||)`` and ``||g|| >= sigma_min(A) ||sinh r|| / m``,
     so ``(L0, L1) = (||A||^2/m, ||A||^2/sigma_min(A))``. Stationarity claim."""
-    p = _problems().cosh_sum(n=2, m=2, spread=0.0, seed=3)
+    args = {**dict(n=2, seed=3), **(params or {})}
+    n = int(args["n"])
+    p = _problems().cosh_sum(n=n, m=n, spread=0.0, seed=int(args["seed"]))
     A = p.data[0]
     s = np.linalg.svd(A, compute_uv=False)
-    L0 = _up(s[0] ** 2 / 2)
+    L0 = _up(s[0] ** 2 / n)
     L1 = _up(s[0] ** 2 / _down(s[-1]))
     return Case(
         name="cosh_l0l1_zero", problem=p, claim=_classes().L0L1Smooth(L0=L0, L1=L1), hessian="zero",
-        convex=False, max_iter=400, constants_how={"M": "certified"}, params=dict(n=2, m=2, seed=3),
+        convex=False, max_iter=400, constants_how={"M": "certified"}, params={**args, "m": n},
         description=" ".join(_cosh_l0l1.__doc__.split()))
 
 
-def _polytope():
+def _polytope(params: dict | None = None):
     """Polytope feasibility, ``p = 2``: ``hess f = A^T diag(1[r > 0]) A`` varies by at most
     ``||A||^2``: bounded Hessian variation with ``L_0 = ||A||^2``. Stationarity claim."""
-    p = _problems().polytope(n=3, m=8, p=2.0, seed=0)
+    args = {**dict(n=3, m=8, seed=0), **(params or {})}
+    p = _problems().polytope(n=int(args["n"]), m=int(args["m"]), p=2.0, seed=int(args["seed"]))
     L0 = _up(np.linalg.norm(p.data[0], 2) ** 2)
     return Case(
         name="polytope_bounded_variation", problem=p,
         claim=_classes().bounded_hessian_variation(L0=L0), hessian="exact", convex=False,
-        max_iter=80, constants_how={"M": "certified"}, params=dict(n=3, m=8, seed=0),
+        max_iter=80, constants_how={"M": "certified"}, params=dict(args),
         description=" ".join(_polytope.__doc__.split()))
 
 
-def _nesterov_chain():
+def _nesterov_chain(params: dict | None = None):
     """Nesterov's chain ``n = 4``: ``hess f = D^T diag(L|d|) D`` with ``||D|| <= 2`` is
     Lipschitz with ``L_2 = 8 L``. Stationarity claim."""
-    p = _problems().nesterov_chain(n=4, L=1.0)
+    args = {**dict(n=4, L=1.0), **(params or {})}
+    L = float(args["L"])
+    p = _problems().nesterov_chain(n=int(args["n"]), L=L)
     return Case(
-        name="nesterov_chain_lipschitz", problem=p, claim=_classes().lipschitz_hessian(L2=8),
-        hessian="exact", convex=False, max_iter=80, params=dict(n=4, L=1.0),
+        name="nesterov_chain_lipschitz", problem=p,
+        claim=_classes().lipschitz_hessian(L2=8 * sp.nsimplify(L)),
+        hessian="exact", convex=False, max_iter=80, params=dict(args),
         description=" ".join(_nesterov_chain.__doc__.split()))
 
 
@@ -382,10 +395,10 @@ _BUILDERS = {
     "quadratic_newton": _quadratic_exact,
     "quadratic_zero_n4": lambda: _with_family(quadratic_zero_case(dict(n=4, cond=8.0, seed=1)),
                                               "quadratic_zero"),
-    "nesterov_chain_lipschitz": _nesterov_chain,
-    "polytope_bounded_variation": _polytope,
-    "cosh_l0l1_zero": _cosh_l0l1,
-    "logistic_exact_qsc": _logistic_exact,
+    "nesterov_chain_lipschitz": lambda: _with_family(_nesterov_chain(), "nesterov_chain"),
+    "polytope_bounded_variation": lambda: _with_family(_polytope(), "polytope"),
+    "cosh_l0l1_zero": lambda: _with_family(_cosh_l0l1(), "cosh_l0l1"),
+    "logistic_exact_qsc": lambda: _with_family(_logistic_exact(), "logistic_exact"),
     "logistic_wide_exact_qsc": lambda: _logistic_exact(
         "logistic_wide_exact_qsc", m=5, n=20,
         extra=" Five samples in 20 dimensions: the Hessian is lam I plus a rank-5 term, so the "
@@ -404,7 +417,7 @@ _BUILDERS = {
         "softmax_digits_fisher", "softmax_digits", dict(lam=1e-2), 1e-2, 25,
         "Softmax regression on digits (n = 640), Fisher approximation: QSC (Q = 2 max ||a_j||) "
         "+ Fisher error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
-    "logsumexp_weighted_gn": _logsumexp,
+    "logsumexp_weighted_gn": lambda: _with_family(_logsumexp(), "logsumexp"),
     "chebyshev_rosenbrock_gn": _chebyshev_rosenbrock,
     "rosenbrock_equations_gn": _rosenbrock_equations,
     "synthetic_psd_nu1_beta0.5": lambda: _with_family(

@@ -401,7 +401,7 @@ def instruments(budget: str = "quick") -> list[Instrument]:
     the audit's oracle tolerance are no wider than documented (a violation 5 times the
     tolerance is caught)."""
     from gnsverify import audit
-    from gnsverify import falsify
+    from gnsverify import gamma_search
     from gnsverify import invariants as INV
     from gnsverify.budgets import resolve_budget
     from gnsverify.catalog import get_case
@@ -409,12 +409,12 @@ def instruments(budget: str = "quick") -> list[Instrument]:
     out = []
     case = get_case("holder_1d_nu1")
     red = resolve_budget(budget)["large_n"]
-    for label, search in (("full", dict(falsify.FULL_SEARCH)),
+    for label, search in (("full", dict(gamma_search.FULL_SEARCH)),
                           ("reduced", dict(n_dirs=red["n_dirs"], n_radii=red["n_radii"]))):
         bad = []
         for x in KNOWN_GAMMA_POINTS:
-            over = falsify.worst_step(case, [x], scale=1.01, **search)
-            under = falsify.worst_step(case, [x], scale=0.99, **search)
+            over = gamma_search.worst_step(case, [x], scale=1.01, **search)
+            under = gamma_search.worst_step(case, [x], scale=0.99, **search)
             if not over.violated:
                 bad.append(f"pi x 1.01 not caught at x = {x:g}")
             if under.violated:

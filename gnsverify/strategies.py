@@ -67,6 +67,30 @@ def logistic_data(m=(10, 60), n=(1, 5), lam=(1e-3, 1e-1)):
                                   "lam": _unit_floats(*lam), "seed": st.integers(0, 2**16)})
 
 
+def cosh_params(n=(1, 4)):
+    """``(1/n) sum cosh(a_j^T x - b_j)`` with a square seeded ``A``: ``{"n", "seed"}``."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "seed": st.integers(0, 2**16)})
+
+
+def polytope_params(n=(1, 4), facets=(1, 4)):
+    """Polytope feasibility with ``m = k n`` seeded facets: ``{"n", "m", "seed"}``."""
+    return st.tuples(st.integers(*n), st.integers(*facets), st.integers(0, 2**16)).map(
+        lambda t: {"n": t[0], "m": t[0] * t[1], "seed": t[2]})
+
+
+def nesterov_params(n=(1, 8), L=(0.1, 10.0)):
+    """Nesterov's chain: ``{"n", "L"}`` (``L`` on a grid: it enters the exact ``L_2 = 8 L``)."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "L": _grid(*L, 99)})
+
+
+def logsumexp_params(n=(1, 5), terms=(2, 4), mu=(0.25, 2.0)):
+    """LogSumExp ``mu lse((Ax - b)/mu)`` with ``m = k n`` seeded terms:
+    ``{"n", "m", "mu", "seed"}``."""
+    return st.tuples(st.integers(*n), st.integers(*terms), _grid(*mu, 7),
+                     st.integers(0, 2**16)).map(
+        lambda t: {"n": t[0], "m": t[0] * t[1], "mu": t[2], "seed": t[3]})
+
+
 def error_models(C1=(0.0, 0.0), C2=(0.0, 2.0), beta=(0.0, 1.0)):
     """Synthetic perturbation sizes ``||E(x)|| = C1 + C2 ||g||^(1-beta)``:
     ``{"C1", "C2", "beta"}`` (``C1 = 0`` by default: the phase-diagram regime)."""

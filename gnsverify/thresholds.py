@@ -120,7 +120,8 @@ def weakly_tested(verdict) -> bool:
 
 
 #: how each claim with a threshold is strengthened (the words of :func:`describe`)
-STRENGTHENED = {"falsify:gamma_lower_bound": "pi x {}", "invariant:no_rejection_below_pi": "pi x {}",
+STRENGTHENED = {"falsify:gamma_lower_bound": "pi x {}", "falsify:instances": "pi x {}",
+                "invariant:no_rejection_below_pi": "pi x {}",
                 "invariant:lemma1_decrease": "pi x {}", "invariant:convex_gap": "pi x {}",
                 "global_bound": "K(eps) / {}", "order": "exponent / {}"}
 

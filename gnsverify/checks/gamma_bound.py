@@ -1,7 +1,7 @@
 """Claim kind ``falsify:gamma_lower_bound``: a numerical search for a step ``h`` with
 ``||h|| <= pi(||g(x)||_*)`` (and ``h`` in ``O(x, g)`` for a region-``O`` bound) and
 ``||r_x(h)||_* > ||g(x)||_* ||h|| / pi(||g(x)||_*)``, at points along the runs and random
-points of the initial sublevel set (:mod:`gnsverify.falsify`).
+points of the initial sublevel set, then adversarial points (:mod:`gnsverify.gamma_search`).
 
 The searcher samples, so it can only miss violations, never invent one: a reported
 ``h`` is a counterexample to ``gamma(x) >= pi``. Above the budget's ``gamma_max_n``
@@ -10,7 +10,7 @@ less thorough, and the verdict says what was tried.
 """
 from __future__ import annotations
 
-from gnsverify import falsify
+from gnsverify import gamma_search
 from gnsverify.checks.base import Check
 
 
@@ -22,13 +22,13 @@ class GammaBoundCheck(Check):
         b, n = ctx.budget, ctx.problem.n
         if n > b["gamma_max_n"]:
             red = b["large_n"]
-            pts = falsify.sample_points(ctx, ctx.runs, red["run_points"], red["random_points"],
+            pts = gamma_search.sample_points(ctx, ctx.runs, red["run_points"], red["random_points"],
                                         ctx.seed)
             search = dict(n_dirs=red["n_dirs"], n_radii=red["n_radii"])
             label = f"reduced search (n = {n} > {b['gamma_max_n']})"
             climb, bisections = red["climb"], 0   # threshold: the candidate, confirmed
         else:
-            pts = falsify.sample_points(ctx, ctx.runs, b["run_points"], b["random_points"], ctx.seed)
+            pts = gamma_search.sample_points(ctx, ctx.runs, b["run_points"], b["random_points"], ctx.seed)
             search, label, climb, bisections = None, "full search", b["climb"], None
         if ctx.box is not None and pts:
             # the bound is derived on the box: test it only where the ball of radius pi
@@ -41,7 +41,7 @@ class GammaBoundCheck(Check):
                 ctx.notes.append(f"gamma search: {skipped}")
                 label = f"{label}; {skipped}"
             pts = [x for x, k in zip(pts, keep) if k]
-        return [falsify.gamma_check(ctx.case, pts, undecided=ctx.undecided, seed=ctx.seed,
+        return [gamma_search.gamma_check(ctx.case, pts, undecided=ctx.undecided, seed=ctx.seed,
                                     search=search, label=label, climb=climb,
                                     admissible=lambda x: self.admissible(ctx, x),
                                     center=self.center(ctx), bisections=bisections)]

@@ -1,11 +1,13 @@
 """What each PASS is worth: the detection thresholds of a campaign, per case
 (:mod:`gnsverify.thresholds` defines and computes them).
 
-Per case, the **class bound** ``gamma >= pi`` is caught by three channels, each with its
+Per case, the **class bound** ``gamma >= pi`` is caught by four channels, each with its
 own threshold: the gamma search (``falsify:gamma_lower_bound``), the adaptive search's
-rejected trials (``invariant:no_rejection_below_pi``) and Lemma 1 on the runs that do
-not use ``pi`` (``invariant:lemma1_decrease``); the campaign FAILs ``s pi`` as soon as
-one channel does, so the class bound's threshold is their minimum. The **rate
+rejected trials (``invariant:no_rejection_below_pi``), Lemma 1 on the runs that do
+not use ``pi`` (``invariant:lemma1_decrease``) and the gamma search on the generated
+instances of the case's family (``falsify:instances``: the class claim over the class,
+not one instance); the campaign FAILs ``s pi`` as soon as one channel does, so the class
+bound's threshold is their minimum. The **rate
 claims** have theirs: ``K(eps) / s`` (``global_bound``) and the exponent ``/ s``
 (``order``). A threshold above :data:`gnsverify.thresholds.WEAK` flags the claim as
 weakly tested.
@@ -19,11 +21,12 @@ from gnsverify.verdict import PASS, worst
 #: the claims of the class bound (pi -> s pi), in the order of their channels
 CLASS_CHANNELS = (("gamma search", "falsify:gamma_lower_bound"),
                   ("rejections", "invariant:no_rejection_below_pi"),
-                  ("Lemma 1", "invariant:lemma1_decrease"))
+                  ("Lemma 1", "invariant:lemma1_decrease"),
+                  ("instances", "falsify:instances"))
 #: the rate claims (K -> K/s, exponent -> exponent/s)
 RATE_CLAIMS = (("K(eps)", "global_bound"), ("order", "order"))
 COLUMNS = ("case", "class bound: pi x s", "via", "gamma search", "rejections", "Lemma 1",
-           "K(eps) / s", "order: exponent / s")
+           "instances", "K(eps) / s", "order: exponent / s")
 
 
 def _cell(rec: dict | None):
@@ -63,7 +66,7 @@ def weak(rows_: list[dict]) -> list[dict]:
             note = (row["channels"].get("gamma search") or {}).get("threshold_note", "")
             out.append(dict(case=row["case"], claim="class bound", threshold=t,
                             reason=("no channel determined a threshold: " + note) if t is None else
-                            f"a pi {fmt(t, 3)} times too large would have passed all three channels"))
+                            f"a pi {fmt(t, 3)} times too large would have passed every channel"))
         for name, r in row["rates"].items():
             if r is None or r["verdict"] != "PASS":
                 continue
@@ -113,9 +116,10 @@ def section(recs: list[dict]) -> str:
              "passing it. For the class bound `gamma(x) >= pi(||g(x)||_*)`: the smallest `s` "
              "found for which `s pi` is caught, by the gamma search (bisection with the searcher "
              "itself at radius `s pi`, at the worst point found, including the adversarial "
-             "ones), by the adaptive search's rejected trials, or by Lemma 1 on the runs that do "
-             "not use `pi` (both re-evaluated against `s pi`); the class bound's threshold is the "
-             "smallest of the three. For `global_bound`: the smallest `s` for which `K(eps)/s` "
+             "ones), by the adaptive search's rejected trials, by Lemma 1 on the runs that do "
+             "not use `pi` (both re-evaluated against `s pi`), or by the gamma search on the "
+             "generated instances of the case's family (`instances`: the class, not one "
+             "instance); the class bound's threshold is the smallest of these. For `global_bound`: the smallest `s` for which `K(eps)/s` "
              "fails on some rung (`min K(eps)/K_last`); for `order`: the smallest `s` for which "
              "the exponent `/ s` fails (`min predicted / smallest fitted slope`). "
              f"Above {fmt(WEAK)} a claim is flagged as weakly tested. `n/d`: not determined "

@@ -61,9 +61,29 @@ def test_flagship_fisher_claims_compose_qsc_with_the_fisher_error(cases):
     assert c.f_star_how_resolved() == "computed" and c.f_star_err < 1e-8
 
 
-def test_families_build_cases():
-    for fam in catalog.families().values():
-        assert callable(fam.build)
+@pytest.mark.parametrize("name", sorted(catalog.families()))
+def test_every_family_builds_instances_that_pass_every_check(name):
+    """Each family's builder derives its constants per instance; a generated instance
+    must pass the audit, the invariants, the global bound and the gamma search."""
+    from hypothesis import given, settings
+    from gnsverify.falsify import check_instance
+    fam = catalog.families()[name]
+
+    @settings(max_examples=3, deadline=None)
+    @given(fam.strategy)
+    def prop(params):
+        case = fam.build(params)
+        assert case.bound() is not None
+        found = []
+        assert check_instance(case, found) is None
+        assert all(t >= 1.0 for t, _ in found)      # a threshold is a factor >= 1
+    prop()
+
+
+def test_every_catalog_case_with_a_family_is_one_of_its_instances():
+    for c in catalog.default_cases():
+        if c.family is not None:
+            assert c.family.name in catalog.families()
 
 
 def test_unknown_name_raises():
