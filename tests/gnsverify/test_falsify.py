@@ -111,3 +111,20 @@ def test_verify_runs_the_reduced_gamma_search_above_the_size_limit(monkeypatch):
     assert f"no violation of gamma(x) >= pi(||g(x)||_*) at {v.tried} sampled points" in v.detail
     assert "reduced search (n = 1 > 0)" in v.detail
     assert f"{red['n_dirs']} random" in v.detail and "radius pi(||g||) only" in v.detail
+
+
+def test_shrinking_is_bounded_and_the_counterexample_is_one_that_failed():
+    """Past the shrink budget no candidate is computed, and what is reported failed when
+    checked (so it replays)."""
+    from hypothesis import strategies as st
+    from gnsverify.falsify import _run_property
+    seen = []
+
+    def check(x):
+        seen.append(x)
+        return {"x": x} if x > 0.5 else None
+
+    cx, calls = _run_property(st.floats(0, 1e6), check, examples=50, seed=0, shrink_budget=3)
+    assert cx is not None and cx["x"] > 0.5 and cx["x"] in seen
+    first = next(i for i, x in enumerate(seen) if x > 0.5)
+    assert calls == len(seen) and len(seen) - (first + 1) <= 3

@@ -77,7 +77,9 @@ def test_an_audit_tolerance_loosened_10x_is_reported(monkeypatch):
     assert failed == ["audit's oracle tolerance is as documented"]
 
 
-def test_the_cli_writes_the_selftest_and_exits_0(tmp_path, capsys):
+def test_the_cli_writes_the_selftest_and_exits_0(tmp_path, capsys, monkeypatch, quick):
+    """The command's wiring (the selftest itself ran in the fixture)."""
+    monkeypatch.setattr(S, "selftest", lambda **kw: quick)
     out = tmp_path / "st"
     assert cli.main(["selftest", "--quick", "--quiet", "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -87,9 +89,15 @@ def test_the_cli_writes_the_selftest_and_exits_0(tmp_path, capsys):
     assert "What this campaign is shown to catch" in (out / "SELFTEST.md").read_text()
 
 
-def test_a_false_alarm_makes_the_selftest_exit_1(tmp_path, monkeypatch, capsys):
-    """A checker that FAILs correct code is itself broken: exit 1, the control named."""
-    monkeypatch.setattr(S, "controls", lambda cases, budget, seed: [S.Outcome(
-        "control: reference solver on x", "control", "must pass", True, "x / audit:trace", "boom")])
-    assert cli.main(["selftest", "--quick", "--quiet", "--out", str(tmp_path / "st")]) == 1
+def test_a_false_alarm_or_a_missed_known_answer_makes_the_selftest_exit_1(tmp_path, monkeypatch,
+                                                                           capsys, quick):
+    """A checker that FAILs correct code, or an instrument that misses its known answer,
+    is itself broken: exit 1, named."""
+    alarm = S.Outcome("control: reference solver on x", "control", "must pass", True,
+                      "x / audit:trace", "boom").to_dict()
+    monkeypatch.setattr(S, "selftest", lambda **kw: {**quick, "false_alarms": [alarm]})
+    assert cli.main(["selftest", "--quick", "--quiet", "--out", str(tmp_path / "a")]) == 1
     assert "FALSE ALARM control: reference solver on x" in capsys.readouterr().out
+    monkeypatch.setattr(S, "selftest", lambda **kw: {**quick, "instruments_failed": ["radius"]})
+    assert cli.main(["selftest", "--quick", "--quiet", "--out", str(tmp_path / "b")]) == 1
+    assert "MISSED ITS KNOWN ANSWER: radius" in capsys.readouterr().out
