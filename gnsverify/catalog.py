@@ -161,14 +161,43 @@ def synthetic_case(params: dict) -> Case:
 def families() -> dict:
     """Instance families for the falsification search (name -> :class:`Family`)."""
     from gnsverify import strategies as gs
+    holder = gs.holder_power_params
     return {
-        "holder_1d": Family("holder_1d", gs.holder_power_params(), holder_1d_case),
+        "holder_1d": Family("holder_1d", holder(), holder_1d_case),
+        "holder_1d_nu0.5": Family("holder_1d_nu0.5", holder(nu=(0.5, 0.5)), holder_1d_case),
+        "holder_1d_nu0.25": Family("holder_1d_nu0.25", holder(nu=(0.25, 0.25)), holder_1d_case),
+        "holder_1d_exhausted": Family("holder_1d_exhausted", holder(nu=(1.0, 1.0)),
+                                      _holder_exhausted),
         "quadratic_zero": Family("quadratic_zero", gs.quadratic_params(), quadratic_zero_case),
+        "quadratic_newton": Family("quadratic_newton", gs.quadratic_params(cond=(1.0, 100.0)),
+                                   _quadratic_exact),
         "quartic": Family("quartic", gs.quartic_params(), quartic_case),
-        "synthetic": Family("synthetic", gs.holder_power_params(nu=(1.0, 1.0)).flatmap(
+        "synthetic": Family("synthetic", holder(nu=(1.0, 1.0)).flatmap(
             lambda d: gs.error_models(C2=(0.0, 2.0)).map(lambda e: {**d, **e})), synthetic_case),
+        "synthetic_beta0": Family("synthetic_beta0", holder(nu=(1.0, 1.0)).flatmap(
+            lambda d: gs.error_models(C2=(0.0, 2.0), beta=(0.0, 0.0)).map(lambda e: {**d, **e})),
+            synthetic_case),
+        "synthetic_indefinite": Family("synthetic_indefinite", gs.quadratic_params().flatmap(
+            lambda d: gs.error_models(C2=(0.0, 1.0)).map(
+                lambda e: {**d, "C2": e["C2"], "beta": e["beta"]})), _synthetic_indefinite),
+        "power_p3_gauss_newton": Family("power_p3_gauss_newton",
+                                        gs.power_params(n=(1, 4), p=(3.0, 3.0)),
+                                        lambda d: _power_metric("gauss_newton", d)),
+        "power_p3_fisher_term": Family("power_p3_fisher_term",
+                                       gs.power_params(n=(1, 4), p=(3.0, 3.0)),
+                                       lambda d: _power_metric("fisher_term", d)),
         "logistic_exact": Family("logistic_exact", gs.logistic_data(),
                                  lambda d: _logistic_exact(**d)),
+        "logistic_wide": Family("logistic_wide", gs.logistic_data(m=(2, 4), n=(12, 24)),
+                                lambda d: _logistic_exact("logistic_wide_exact_qsc", **d)),
+        "logistic_fisher": Family("logistic_fisher", gs.logistic_data(),
+                                  _fisher_instance("logistic", "logistic_fisher")),
+        "softmax_fisher": Family("softmax_fisher", gs.softmax_data(),
+                                 _fisher_instance("softmax", "softmax_fisher")),
+        "rosenbrock_equations": Family("rosenbrock_equations", gs.plane_points(),
+                                       _rosenbrock_equations),
+        "chebyshev_rosenbrock": Family("chebyshev_rosenbrock", gs.chebyshev_params(),
+                                       _chebyshev_rosenbrock),
         "cosh_l0l1": Family("cosh_l0l1", gs.cosh_params(), _cosh_l0l1),
         "polytope": Family("polytope", gs.polytope_params(), _polytope),
         "nesterov_chain": Family("nesterov_chain", gs.nesterov_params(), _nesterov_chain),
@@ -183,11 +212,11 @@ def _with_family(case: Case, fam: str) -> Case:
 
 # ----------------------------------------------------------------------- fixed cases
 def _logistic_fisher(name, builder, args, lam, max_iter, description):
+    """Logistic or softmax regression with the Fisher approximation: QSC (``Q = R``, or
+    ``2R`` for softmax, ``R = max ||a_j||``) and the Fisher error model with the computed
+    ``f*`` and the certified ``D`` of the instance."""
     P = _problems()
-
-    def problem():
-        return P.REGISTRY[builder](**dict(args))
-    p = problem()
+    p = P.REGISTRY[builder](**dict(args))
     f_hi, err, D = _computed_minimum(builder, tuple(sorted(args.items())), lam)
     A = p.data[0]
     if builder.startswith("softmax"):
@@ -205,6 +234,15 @@ def _logistic_fisher(name, builder, args, lam, max_iter, description):
         params=dict(builder=builder, **args), description=description)
 
 
+def _fisher_instance(builder: str, name: str):
+    """Builder of the Fisher family of ``builder`` (synthetic data of drawn size)."""
+    def build(params: dict) -> Case:
+        args = dict(params)
+        return _logistic_fisher(name, builder, args, float(args["lam"]), 40,
+                                f"Synthetic {builder} regression, Fisher approximation, {args}.")
+    return build
+
+
 def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, seed=0):
     args = dict(m=int(m), n=int(n), lam=float(lam), seed=int(seed))
     f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), 1e-2)
@@ -219,22 +257,25 @@ def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, se
                      + extra))
 
 
-def _holder_exhausted():
+def _holder_exhausted(params: dict | None = None):
     """The adaptive search made to run out of trials: ``gamma_0 = 10^6`` and 3 trials
-    (``10^6, 5 10^5, 2.5 10^5``, all far above ``gamma(x_0) = |x_0| = 1``), so the run
+    (``10^6, 5 10^5, 2.5 10^5``, all far above ``gamma(x_0) = |x_0|``), so the run
     ends with ``search_exhausted`` at its first iterate; the theory step is unaffected."""
-    c = holder_1d_case(dict(nu=1.0, x0=1.0))
+    c = holder_1d_case({**dict(nu=1.0, x0=1.0), **(params or {})})
     return dataclasses.replace(
         c, name="holder_1d_nu1_exhausted", gamma0=1e6, max_trials=3,
         description=c.description + " The adaptive search is made to run out of trials "
-                    "(gamma_0 = 1e6, 3 trials, all far above gamma(x_0) = 1): it ends with "
+                    "(gamma_0 = 1e6, 3 trials, all far above gamma(x_0) = |x_0| <= 4): it ends with "
                     "search_exhausted at its first iterate.")
 
 
-def _power_metric(hessian: str):
+def _power_metric(hessian: str, params: dict | None = None):
     """``(1/3)||Ax - b||^3`` with ``A`` square: in the metric ``B = A^T A`` it is
     ``(1/3)||x - x*||_B^3`` whose Hessian is Lipschitz with ``L_2 = 2``."""
-    p = _problems().power(n=3, p=3.0, seed=1)
+    args = {**dict(n=3, p=3.0, seed=1), **(params or {})}
+    if float(args["p"]) != 3.0:
+        raise ValueError(f"p must be 3 for this case (L_2 = 2 is derived for p = 3); got {args['p']!r}.")
+    p = _problems().power(n=int(args["n"]), p=3.0, seed=int(args["seed"]))
     A = p.data[0]
     B = A.T @ A
     F0 = p.value(p.x0)
@@ -249,11 +290,11 @@ def _power_metric(hessian: str):
         name, extra = "power_p3_gauss_newton", " Gauss-Newton is exact for affine u."
     return Case(
         name=name, problem=p, claim=cls, error_model=err, hessian=hessian, convex=True, B=B,
-        D=D, D_how="construction", max_iter=60, params=dict(n=3, p=3.0, seed=1),
+        D=D, D_how="construction", max_iter=60, params=dict(args),
         description=_power_metric.__doc__.split("\n")[0].strip() + extra)
 
 
-def _rosenbrock_equations():
+def _rosenbrock_equations(params: dict | None = None):
     """Rosenbrock as equations ``u = (10(x2 - x1^2), 1 - x1)``, ``f = ||u||^2/2``
     (non-convex), Gauss-Newton. On ``{f <= f0}``: ``|x1| <= X = 1 + sqrt(2 f0)``;
     ``D^3 f[h]^3 = -60 (10 h2 - 20 x1 h1) h1^2`` gives ``L_2 = 600 + 1200 X'``
@@ -261,7 +302,8 @@ def _rosenbrock_equations():
     ``sum w_i hess u_i = -20 w1 e1 e1^T`` (``L_u = 20``) and
     ``sigma_min(J) >= |det J| / ||J||_F = 10/sqrt(400 X^2 + 101)`` (``mu``)."""
     p = _problems().rosenbrock_equations(2.0)
-    f0 = p.value(p.x0)
+    x0 = np.array((params or {}).get("x0", p.x0), dtype=np.float64)
+    f0 = p.value(x0)
     X = 1.0 + math.sqrt(2 * f0)
     mu = 10.0 / math.sqrt(400 * X * X + 101)
     err = _approx().gauss_newton(2, 20, mu=_down(mu))
@@ -269,19 +311,22 @@ def _rosenbrock_equations():
     L2 = 600 + 1200 * (X + 1.0 / C2)
     return Case(
         name="rosenbrock_equations_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
-        error_model=err, hessian="gauss_newton", convex=False, max_iter=80,
-        params=dict(p=2.0), description=" ".join(_rosenbrock_equations.__doc__.split()))
+        error_model=err, hessian="gauss_newton", convex=False, max_iter=80, x0=x0,
+        params=dict(p=2.0, x0=[float(v) for v in x0]), description=" ".join(_rosenbrock_equations.__doc__.split()))
 
 
-def _chebyshev_rosenbrock():
+def _chebyshev_rosenbrock(params: dict | None = None):
     """Chebyshev-Rosenbrock chain ``n = 3``, ``f = ||u||^2/2`` (non-convex), Gauss-Newton.
     On ``{f <= f0}`` (``r = sqrt(2 f0)``): ``|x1| <= 1 + 2r``, ``|x_i| <= r + 2 x_{i-1}^2 + 1``;
     ``D^3 f[h]^3 = -12 sum_i (h_i - 4 x_{i-1} h_{i-1}) h_{i-1}^2`` gives
     ``L_2 = 12 (1 + 4 X')`` (``X'`` the largest bound, enlarged by ``1/C2``);
     ``L_u = 4``; ``sigma_min(J) >= |det J| / ||J||_F^(n-1)`` with ``|det J| = 1/2``."""
-    n = 3
+    args = {**dict(n=3, x1=-1.0), **(params or {})}
+    n = int(args["n"])
     p = _problems().chebyshev_rosenbrock(n=n, p=2.0)
-    r = math.sqrt(2 * p.value(p.x0))
+    x0 = p.x0.copy()
+    x0[0] = float(args["x1"])
+    r = math.sqrt(2 * p.value(x0))
     X = [1 + 2 * r]
     for _ in range(1, n):
         X.append(r + 2 * X[-1] ** 2 + 1)
@@ -292,7 +337,8 @@ def _chebyshev_rosenbrock():
     L2 = 12 * (1 + 4 * (max(X[:-1]) + 1.0 / C2))
     return Case(
         name="chebyshev_rosenbrock_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
-        error_model=err, hessian="gauss_newton", convex=False, max_iter=80, params=dict(n=n, p=2.0),
+        error_model=err, hessian="gauss_newton", convex=False, max_iter=80, x0=x0,
+        params=dict(n=n, p=2.0, x1=float(args["x1"])),
         description=" ".join(_chebyshev_rosenbrock.__doc__.split()))
 
 
@@ -355,50 +401,51 @@ def _nesterov_chain(params: dict | None = None):
         description=" ".join(_nesterov_chain.__doc__.split()))
 
 
-def _quadratic_exact():
-    p = _problems().quadratic(n=4, cond=50.0, seed=2)
+def _quadratic_exact(params: dict | None = None):
+    args = {**dict(n=4, cond=50.0, seed=2), **(params or {})}
+    p = _problems().quadratic(n=int(args["n"]), cond=float(args["cond"]), seed=int(args["seed"]))
     ev = np.linalg.eigvalsh(p.data[0])
     F0 = p.value(p.x0) - p.f_star
     return Case(
         name="quadratic_newton", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
         hessian="exact",
         convex=True, D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=10,
-        params=dict(n=4, cond=50.0, seed=2),
+        params=dict(args),
         description=("Quadratic, exact Hessian: the residual vanishes and gamma = inf, so every "
                      "L2 >= 0 is a valid Lipschitz constant; L2 = 1e-6 > 0 keeps lambda > 0 (with "
                      "pi = inf the inequalities degenerate to 0/0 once g reaches rounding level)."))
 
 
-def _synthetic_indefinite():
-    p = _problems().quadratic(n=3, cond=5.0, seed=4)
+def _synthetic_indefinite(params: dict | None = None):
+    args = {**dict(n=3, cond=5.0, seed=4, C2=0.3, beta=0.5), **(params or {})}
+    p = _problems().quadratic(n=int(args["n"]), cond=float(args["cond"]), seed=int(args["seed"]))
     ev = np.linalg.eigvalsh(p.data[0])
     F0 = p.value(p.x0) - p.f_star
-    C2, beta = 0.3, 0.5
+    C2, beta = float(args["C2"]), float(args["beta"])
     return Case(
         name="synthetic_indefinite", problem=p, claim=_classes().lipschitz_hessian(L2=sp.Rational(1, 10**6)),
         error_model=_approx().synthetic(0, C2, beta), hessian="perturbed",
         hessian_params=dict(C1=0.0, C2=C2, beta=beta, seed=0), convex=True,
         D=_up(math.sqrt(2 * F0 / _down(ev[0]))), D_how="certified", max_iter=60,
-        params=dict(n=3, cond=5.0, seed=4, C2=C2, beta=beta),
-        description=("Quadratic with an indefinite synthetic perturbation (C1 = 0, C2 = 0.3, "
-                     "beta = 1/2): gamma(x) >= ||g||^beta / C2 exactly, but H may be indefinite "
+        params={k: args[k] for k in ("n", "cond", "seed", "C2", "beta")},
+        description=(f"Quadratic with an indefinite synthetic perturbation (C1 = 0, C2 = {C2:g}, "
+                     f"beta = {beta:g}): gamma(x) >= ||g||^beta / C2 exactly, but H may be indefinite "
                      "(Lemma 1 not claimed)."))
 
 
 _BUILDERS = {
-    "holder_1d_nu1": lambda: _with_family(holder_1d_case(dict(nu=1.0, x0=1.0)), "holder_1d"),
+    "holder_1d_nu1": lambda: holder_1d_case(dict(nu=1.0, x0=1.0)),
     "holder_1d_nu0.5": lambda: holder_1d_case(dict(nu=0.5, x0=2.0)),
     "holder_1d_nu0.25": lambda: holder_1d_case(dict(nu=0.25, x0=-1.5)),
     "power_p3_gauss_newton": lambda: _power_metric("gauss_newton"),
     "power_p3_fisher_term": lambda: _power_metric("fisher_term"),
-    "quartic_n3": lambda: _with_family(quartic_case(dict(n=3, lam=0.2, seed=0)), "quartic"),
+    "quartic_n3": lambda: quartic_case(dict(n=3, lam=0.2, seed=0)),
     "quadratic_newton": _quadratic_exact,
-    "quadratic_zero_n4": lambda: _with_family(quadratic_zero_case(dict(n=4, cond=8.0, seed=1)),
-                                              "quadratic_zero"),
-    "nesterov_chain_lipschitz": lambda: _with_family(_nesterov_chain(), "nesterov_chain"),
-    "polytope_bounded_variation": lambda: _with_family(_polytope(), "polytope"),
-    "cosh_l0l1_zero": lambda: _with_family(_cosh_l0l1(), "cosh_l0l1"),
-    "logistic_exact_qsc": lambda: _with_family(_logistic_exact(), "logistic_exact"),
+    "quadratic_zero_n4": lambda: quadratic_zero_case(dict(n=4, cond=8.0, seed=1)),
+    "nesterov_chain_lipschitz": _nesterov_chain,
+    "polytope_bounded_variation": _polytope,
+    "cosh_l0l1_zero": _cosh_l0l1,
+    "logistic_exact_qsc": _logistic_exact,
     "logistic_wide_exact_qsc": lambda: _logistic_exact(
         "logistic_wide_exact_qsc", m=5, n=20,
         extra=" Five samples in 20 dimensions: the Hessian is lam I plus a rank-5 term, so the "
@@ -417,13 +464,29 @@ _BUILDERS = {
         "softmax_digits_fisher", "softmax_digits", dict(lam=1e-2), 1e-2, 25,
         "Softmax regression on digits (n = 640), Fisher approximation: QSC (Q = 2 max ||a_j||) "
         "+ Fisher error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
-    "logsumexp_weighted_gn": lambda: _with_family(_logsumexp(), "logsumexp"),
+    "logsumexp_weighted_gn": _logsumexp,
     "chebyshev_rosenbrock_gn": _chebyshev_rosenbrock,
     "rosenbrock_equations_gn": _rosenbrock_equations,
-    "synthetic_psd_nu1_beta0.5": lambda: _with_family(
-        synthetic_case(dict(C2=1.0, beta=0.5, x0=1.0)), "synthetic"),
+    "synthetic_psd_nu1_beta0.5": lambda: synthetic_case(dict(C2=1.0, beta=0.5, x0=1.0)),
     "synthetic_psd_nu1_beta0": lambda: synthetic_case(dict(C2=0.5, beta=0.0, x0=1.0)),
     "synthetic_indefinite": _synthetic_indefinite,
+}
+# the family each catalog case is an instance of (every case has one: the instance search
+# runs on the class, not only on the catalog's instance)
+FAMILY_OF = {
+    "holder_1d_nu1": "holder_1d", "holder_1d_nu0.5": "holder_1d_nu0.5",
+    "holder_1d_nu0.25": "holder_1d_nu0.25", "power_p3_gauss_newton": "power_p3_gauss_newton",
+    "power_p3_fisher_term": "power_p3_fisher_term", "quartic_n3": "quartic",
+    "quadratic_newton": "quadratic_newton", "quadratic_zero_n4": "quadratic_zero",
+    "nesterov_chain_lipschitz": "nesterov_chain", "polytope_bounded_variation": "polytope",
+    "cosh_l0l1_zero": "cosh_l0l1", "logistic_exact_qsc": "logistic_exact",
+    "logistic_wide_exact_qsc": "logistic_wide", "holder_1d_nu1_exhausted": "holder_1d_exhausted",
+    "logistic_breast_cancer_fisher": "logistic_fisher", "softmax_wine_fisher": "softmax_fisher",
+    "softmax_digits_fisher": "softmax_fisher", "logsumexp_weighted_gn": "logsumexp",
+    "chebyshev_rosenbrock_gn": "chebyshev_rosenbrock",
+    "rosenbrock_equations_gn": "rosenbrock_equations",
+    "synthetic_psd_nu1_beta0.5": "synthetic", "synthetic_psd_nu1_beta0": "synthetic_beta0",
+    "synthetic_indefinite": "synthetic_indefinite",
 }
 NAMES = tuple(_BUILDERS)
 
@@ -432,7 +495,7 @@ def get_case(name: str) -> Case:
     """The catalog case called ``name`` (a fresh object)."""
     if name not in _BUILDERS:
         raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}.")
-    return _BUILDERS[name]()
+    return _with_family(_BUILDERS[name](), FAMILY_OF[name])
 
 
 def default_cases() -> list[Case]:

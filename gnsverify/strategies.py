@@ -67,6 +67,26 @@ def logistic_data(m=(10, 60), n=(1, 5), lam=(1e-3, 1e-1)):
                                   "lam": _unit_floats(*lam), "seed": st.integers(0, 2**16)})
 
 
+def softmax_data(m=(10, 40), d=(1, 4), K=(2, 4), lam=(1e-3, 1e-1)):
+    """Synthetic softmax regression: ``{"m", "d", "K", "lam", "seed"}``."""
+    return st.fixed_dictionaries({"m": st.integers(*m), "d": st.integers(*d),
+                                  "K": st.integers(*K), "lam": _unit_floats(*lam),
+                                  "seed": st.integers(0, 2**16)})
+
+
+def plane_points(lo=-2.5, hi=2.5):
+    """Starting points in the square ``[lo, hi]^2``: ``{"x0": [x1, x2]}``."""
+    return st.tuples(_unit_floats(lo, hi), _unit_floats(lo, hi)).map(
+        lambda t: {"x0": [t[0], t[1]]})
+
+
+def chebyshev_params(n=(2, 4), x1=(-1.5, 1.5)):
+    """Chebyshev-Rosenbrock chain: ``{"n", "x1"}`` (``x0 = (x1, 1, ..., 1)``, never the
+    minimizer ``x1 = 1``)."""
+    return st.fixed_dictionaries({"n": st.integers(*n), "x1": _grid(*x1, 30).filter(
+        lambda v: v != 1.0)})
+
+
 def cosh_params(n=(1, 4)):
     """``(1/n) sum cosh(a_j^T x - b_j)`` with a square seeded ``A``: ``{"n", "seed"}``."""
     return st.fixed_dictionaries({"n": st.integers(*n), "seed": st.integers(0, 2**16)})

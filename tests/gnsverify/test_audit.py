@@ -144,3 +144,33 @@ def test_the_oracle_tolerance_is_tight(monkeypatch, factor):
     assert any(fd.inequality == "audit_oracle" and fd.iteration == 5 for fd in _audit(case, bad)[0])
     monkeypatch.setattr(audit, "AUDIT_ORACLE", audit.AUDIT_ORACLE * factor)
     assert not any(fd.inequality == "audit_oracle" and fd.iteration == 5 for fd in _audit(case, bad)[0])
+
+
+def test_a_value_computed_with_cancellation_is_compared_to_its_measured_noise(monkeypatch):
+    """Found by the instance search: LogSumExp near ``f = 0`` computes ``mu (zmax + log s)``
+    with cancellation, so two nearby trial points differ in ``f`` by ``u |zmax|``, far
+    above ``2^-40 |f|``. The audit measures that noise (``value_noise``) where its check
+    would fail; without it (``AUDIT_NOISE = 0``) the correct trace is FAILed."""
+    from gnsverify import catalog
+    case = catalog.families()["logsumexp"].build({"n": 5, "m": 10, "mu": 0.25, "seed": 0})
+    res = run_gns(case, "adaptive")
+    assert _audit(case, res)[0] == []
+    monkeypatch.setattr(audit, "AUDIT_NOISE", 0.0)
+    bad = _audit(case, res)[0]
+    assert bad and {c.inequality for c in bad} == {"audit_trials"}
+    assert all(abs(c.lhs - c.rhs) < 1e-15 for c in bad)   # rounding-sized, not a real error
+
+
+def test_value_noise_is_rounding_sized():
+    """On a quadratic ``x^T Q x / 2 - b^T x`` the measured noise of ``f`` is within the
+    rounding of its terms: ``(n + 2) u (|x|^T |Q| |x| + |b|^T |x|)`` per evaluation, two
+    evaluations and the linear model's ``u |<g, s>|`` (``s`` a few thousand ulps)."""
+    p = quadratic(n=3, cond=4.0, seed=0)
+    x = p.x0 + 0.5
+    f, g = p.value(x), p.grad(x)
+    Q, b = p.data[0], p.data[1]
+    u = np.finfo(float).eps / 2
+    ax = np.abs(x) + 4096 * np.spacing(np.abs(x))       # the farthest point evaluated
+    terms = ax @ np.abs(Q) @ ax + np.abs(b) @ ax
+    noise = audit.value_noise(p.type.kernels["value_grad"], p.data, x, f, g)
+    assert 0.0 <= noise <= 2 * (3 + 2) * u * terms * 1.01 + 1e-20
