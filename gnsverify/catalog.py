@@ -108,6 +108,28 @@ def holder_1d_case(params: dict) -> Case:
         description=holder_1d_case.__doc__.split("\n")[0] + f" nu = {nu:g}, x0 = {x0:g}.")
 
 
+def holder_tilted_case(params: dict) -> Case:
+    """``|x|^(2+nu)/((1+nu)(2+nu)) + a x`` from ``x0 = 0``: Hessian ``|x|^nu``, ``nu``-Hölder
+    with ``L_nu = 1``; at the kink ``x0 = 0`` the remainder bound holds with equality, so
+    ``gamma(x0) = pi(|a|)`` (the extremal instance); ``f*`` in closed form, ``D = |x*|``
+    (the sublevel set ``{f <= 0}`` lies within ``|x*|`` of ``x*``)."""
+    nu, a = float(params["nu"]), float(params["a"])
+    if not 0.0 < nu <= 1.0:
+        raise ValueError(f"nu must lie in (0, 1] for the tilted Hölder power; got {nu!r}.")
+    p = _problems().tilted_power_1d(nu, a)
+    return Case(
+        name=f"holder_tilted_nu{nu:g}", problem=p, claim=_classes().HolderHessian(nu=nu, L_nu=1.0),
+        hessian="exact", convex=True, D=_up(abs(float(p.x_star[0]))), D_how="construction",
+        max_iter=60, params=dict(nu=nu, a=a),
+        description=holder_tilted_case.__doc__.split("\n")[0] + f" nu = {nu:g}, a = {a:g}.")
+
+
+def holder_instance(params: dict) -> Case:
+    """An instance of the Hölder class at ``params["nu"]``: the tilted power (extremal, at
+    its kink) when ``params`` has ``a``, else the power ``|x|^(2+nu)/(2+nu)`` from ``x0``."""
+    return holder_tilted_case(params) if "a" in params else holder_1d_case(params)
+
+
 def quadratic_zero_case(params: dict) -> Case:
     """SPD quadratic with ``H = 0`` (gradient method): first-order class with
     ``L = lambda_max(Q)`` (certified); ``D = sqrt(2 F0 / lambda_min(Q))``."""
@@ -130,13 +152,14 @@ def quartic_case(params: dict) -> Case:
     construction; ``lam``-strongly convex, so ``D = sqrt(2 F0/lam)``."""
     n, lam, seed = int(params["n"]), float(params["lam"]), int(params["seed"])
     p = _problems().quartic(n=n, lam=lam, seed=seed)
+    x0 = _start(p, params)
     A = p.data[0]
     L3 = _up(6.0 * float(np.sum(np.linalg.norm(A, axis=1) ** 4)))
-    F0 = p.value(p.x0) - p.f_star
+    F0 = p.value(p.x0 if x0 is None else x0) - p.f_star
     cls = _classes().HolderThird(nu=1, L_3nu=L3)
     return Case(
         name=f"quartic_n{n}", problem=p, claim=cls, hessian="exact", convex=True,
-        D=_up(math.sqrt(2 * F0 / lam)), D_how="certified", max_iter=60,
+        D=_up(math.sqrt(2 * F0 / lam)), D_how="certified", max_iter=60, x0=x0,
         constants_how={"M": "certified"}, params=dict(family="quartic", **params),
         description=quartic_case.__doc__.split("\n")[0] + f" n = {n}, lam = {lam:g}.")
 
@@ -160,18 +183,25 @@ def synthetic_case(params: dict) -> Case:
 
 def families() -> dict:
     """Instance families for the falsification search (name -> :class:`Family`)."""
+    from hypothesis import strategies as st
+
     from gnsverify import strategies as gs
     holder = gs.holder_power_params
     return {
-        "holder_1d": Family("holder_1d", holder(), holder_1d_case),
-        "holder_1d_nu0.5": Family("holder_1d_nu0.5", holder(nu=(0.5, 0.5)), holder_1d_case),
-        "holder_1d_nu0.25": Family("holder_1d_nu0.25", holder(nu=(0.25, 0.25)), holder_1d_case),
+        # the Hölder class: the power family and its extremal tilted instances
+        "holder_1d": Family("holder_1d", st.one_of(holder(), gs.holder_tilted_params()),
+                            holder_instance),
+        "holder_1d_nu0.5": Family("holder_1d_nu0.5", st.one_of(
+            holder(nu=(0.5, 0.5)), gs.holder_tilted_params(nu=(0.5, 0.5))), holder_instance),
+        "holder_1d_nu0.25": Family("holder_1d_nu0.25", st.one_of(
+            holder(nu=(0.25, 0.25)), gs.holder_tilted_params(nu=(0.25, 0.25))), holder_instance),
         "holder_1d_exhausted": Family("holder_1d_exhausted", holder(nu=(1.0, 1.0)),
                                       _holder_exhausted),
         "quadratic_zero": Family("quadratic_zero", gs.quadratic_params(), quadratic_zero_case),
         "quadratic_newton": Family("quadratic_newton", gs.quadratic_params(cond=(1.0, 100.0)),
                                    _quadratic_exact),
-        "quartic": Family("quartic", gs.quartic_params(), quartic_case),
+        "quartic": Family("quartic", gs.quartic_params().flatmap(
+            lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), quartic_case),
         "synthetic": Family("synthetic", holder(nu=(1.0, 1.0)).flatmap(
             lambda d: gs.error_models(C2=(0.0, 2.0)).map(lambda e: {**d, **e})), synthetic_case),
         "synthetic_beta0": Family("synthetic_beta0", holder(nu=(1.0, 1.0)).flatmap(
@@ -186,8 +216,8 @@ def families() -> dict:
         "power_p3_fisher_term": Family("power_p3_fisher_term",
                                        gs.power_params(n=(1, 4), p=(3.0, 3.0)),
                                        lambda d: _power_metric("fisher_term", d)),
-        "logistic_exact": Family("logistic_exact", gs.logistic_data(),
-                                 lambda d: _logistic_exact(**d)),
+        "logistic_exact": Family("logistic_exact", gs.logistic_data().flatmap(
+            lambda d: gs.far_starts(8.0).map(lambda e: {**d, **e})), lambda d: _logistic_exact(**d)),
         "logistic_wide": Family("logistic_wide", gs.logistic_data(m=(2, 4), n=(12, 24)),
                                 lambda d: _logistic_exact("logistic_wide_exact_qsc", **d)),
         "logistic_fisher": Family("logistic_fisher", gs.logistic_data(),
@@ -198,10 +228,14 @@ def families() -> dict:
                                        _rosenbrock_equations),
         "chebyshev_rosenbrock": Family("chebyshev_rosenbrock", gs.chebyshev_params(),
                                        _chebyshev_rosenbrock),
-        "cosh_l0l1": Family("cosh_l0l1", gs.cosh_params(), _cosh_l0l1),
-        "polytope": Family("polytope", gs.polytope_params(), _polytope),
-        "nesterov_chain": Family("nesterov_chain", gs.nesterov_params(), _nesterov_chain),
-        "logsumexp": Family("logsumexp", gs.logsumexp_params(), _logsumexp),
+        "cosh_l0l1": Family("cosh_l0l1", gs.cosh_params().flatmap(
+            lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), _cosh_l0l1),
+        "polytope": Family("polytope", gs.polytope_params().flatmap(
+            lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), _polytope),
+        "nesterov_chain": Family("nesterov_chain", gs.nesterov_params().flatmap(
+            lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), _nesterov_chain),
+        "logsumexp": Family("logsumexp", gs.logsumexp_params().flatmap(
+            lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), _logsumexp),
     }
 
 
@@ -243,15 +277,38 @@ def _fisher_instance(builder: str, name: str):
     return build
 
 
-def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, seed=0):
+def _direction(n: int, seed: int) -> np.ndarray:
+    """A seeded unit vector (the direction of a far starting point)."""
+    d = np.random.default_rng([int(seed), 7919]).standard_normal(int(n))
+    return d / np.linalg.norm(d)
+
+
+def _start(p, params: dict):
+    """The start ``x0 + x0_scale u`` (``u`` a seeded unit vector), or ``None`` (the
+    builder's default) when ``params`` has no nonzero ``x0_scale``."""
+    scale = float(params.get("x0_scale", 0.0))
+    return None if not scale else p.x0 + scale * _direction(p.n, int(params.get("seed", 0)))
+
+
+def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, seed=0,
+                    x0_scale=0.0):
+    """Synthetic logistic regression with its exact Hessian (QSC, ``Q = max ||a_j||``);
+    ``x0 = x0_scale u`` for a seeded unit ``u`` (``0``: the origin), far from the
+    minimizer where the QSC bound's worst cases live; ``D = sqrt(2 (f(x0) - f_lo)/lam)``
+    (strong convexity) from that ``x0``."""
     args = dict(m=int(m), n=int(n), lam=float(lam), seed=int(seed))
-    f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), 1e-2)
+    f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), float(lam))
     p = _problems().logistic(**args)
+    x0 = None
+    if x0_scale:
+        x0 = float(x0_scale) * _direction(n, seed)
+        D = _up(math.sqrt(2.0 * max(p.value(x0) - (f_hi - err), 0.0) / float(lam)))
+        args["x0_scale"] = float(x0_scale)
     R = _max_row_norm(p.data[0])
     return Case(
         name=name, problem=p, claim=_classes().QuasiSelfConcordant(Q=R),
         hessian="exact", convex=True, f_star=f_hi, f_star_how="computed", f_star_err=err, D=D,
-        D_how="certified", max_iter=40, constants_how={"M": "certified"}, params=args,
+        D_how="certified", max_iter=40, constants_how={"M": "certified"}, params=args, x0=x0,
         description=("Synthetic logistic regression, exact Hessian: the logistic loss has "
                      "|l'''| <= l'', so f is QSC with Q = max_j ||a_j|| (alpha = 0, linear rate)."
                      + extra))
@@ -350,11 +407,12 @@ def _logsumexp(params: dict | None = None):
     args = {**dict(n=5, m=12, mu=1.0, seed=0), **(params or {})}
     mu = float(args["mu"])
     p = _problems().logsumexp(n=int(args["n"]), m=int(args["m"]), mu=mu, seed=int(args["seed"]))
+    x0 = _start(p, args)
     R = _max_row_norm(p.data[0])
     return Case(
         name="logsumexp_weighted_gn", problem=p, claim=_classes().QuasiSelfConcordant(Q=2 * R / mu),
         error_model=_approx().weighted_gauss_newton_lse(mu, R), hessian="weighted_gn", convex=False,
-        max_iter=60, constants_how={"M": "certified", "C2": "certified"},
+        max_iter=60, x0=x0, constants_how={"M": "certified", "C2": "certified"},
         params=dict(args), description=" ".join(_logsumexp.__doc__.split()))
 
 
@@ -365,13 +423,15 @@ def _cosh_l0l1(params: dict | None = None):
     args = {**dict(n=2, seed=3), **(params or {})}
     n = int(args["n"])
     p = _problems().cosh_sum(n=n, m=n, spread=0.0, seed=int(args["seed"]))
+    x0 = _start(p, args)            # far starts: where the (L0, L1) bound binds
     A = p.data[0]
     s = np.linalg.svd(A, compute_uv=False)
     L0 = _up(s[0] ** 2 / n)
     L1 = _up(s[0] ** 2 / _down(s[-1]))
     return Case(
         name="cosh_l0l1_zero", problem=p, claim=_classes().L0L1Smooth(L0=L0, L1=L1), hessian="zero",
-        convex=False, max_iter=400, constants_how={"M": "certified"}, params={**args, "m": n},
+        convex=False, max_iter=400, x0=x0, constants_how={"M": "certified"},
+        params={**args, "m": n},
         description=" ".join(_cosh_l0l1.__doc__.split()))
 
 
@@ -380,11 +440,12 @@ def _polytope(params: dict | None = None):
     ``||A||^2``: bounded Hessian variation with ``L_0 = ||A||^2``. Stationarity claim."""
     args = {**dict(n=3, m=8, seed=0), **(params or {})}
     p = _problems().polytope(n=int(args["n"]), m=int(args["m"]), p=2.0, seed=int(args["seed"]))
+    x0 = _start(p, args)
     L0 = _up(np.linalg.norm(p.data[0], 2) ** 2)
     return Case(
         name="polytope_bounded_variation", problem=p,
         claim=_classes().bounded_hessian_variation(L0=L0), hessian="exact", convex=False,
-        max_iter=80, constants_how={"M": "certified"}, params=dict(args),
+        max_iter=80, x0=x0, constants_how={"M": "certified"}, params=dict(args),
         description=" ".join(_polytope.__doc__.split()))
 
 
@@ -394,10 +455,11 @@ def _nesterov_chain(params: dict | None = None):
     args = {**dict(n=4, L=1.0), **(params or {})}
     L = float(args["L"])
     p = _problems().nesterov_chain(n=int(args["n"]), L=L)
+    x0 = _start(p, args)
     return Case(
         name="nesterov_chain_lipschitz", problem=p,
         claim=_classes().lipschitz_hessian(L2=8 * sp.nsimplify(L)),
-        hessian="exact", convex=False, max_iter=80, params=dict(args),
+        hessian="exact", convex=False, max_iter=80, x0=x0, params=dict(args),
         description=" ".join(_nesterov_chain.__doc__.split()))
 
 

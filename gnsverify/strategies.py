@@ -42,6 +42,15 @@ def holder_power_params(nu=(0.05, 1.0), x0=(0.1, 4.0)):
     })
 
 
+def holder_tilted_params(nu=(0.05, 1.0), a=(0.1, 4.0)):
+    """``|x|^(2+nu)/((1+nu)(2+nu)) + a x`` from ``x0 = 0`` (the extremal instance of the
+    Hölder class): ``{"nu", "a"}``, ``a`` of either sign with ``|a|`` in the range."""
+    return st.fixed_dictionaries({
+        "nu": _grid(*nu, 19),
+        "a": st.tuples(_unit_floats(*a), st.booleans()).map(lambda t: t[0] if t[1] else -t[0]),
+    })
+
+
 def power_params(n=(1, 4), p=(2.0, 3.0)):
     """``(1/p)||Ax - b||^p`` with seeded Gaussian ``A``: ``{"n", "p", "seed"}``."""
     return st.fixed_dictionaries({"n": st.integers(*n), "p": _grid(*p, 20),
@@ -85,6 +94,12 @@ def chebyshev_params(n=(2, 4), x1=(-1.5, 1.5)):
     minimizer ``x1 = 1``)."""
     return st.fixed_dictionaries({"n": st.integers(*n), "x1": _grid(*x1, 30).filter(
         lambda v: v != 1.0)})
+
+
+def far_starts(scale_max: float, steps: int = 16):
+    """How far the start is moved from the builder's default: ``{"x0_scale"}`` on a grid
+    in ``[0, scale_max]`` (``0``: the default start)."""
+    return st.fixed_dictionaries({"x0_scale": _grid(0.0, float(scale_max), steps)})
 
 
 def cosh_params(n=(1, 4)):

@@ -84,6 +84,19 @@ def test_on_a_tight_instance_the_threshold_is_one_up_to_the_bisection():
     assert 1.0 < v.detection_threshold < 1.0 + 1e-4
 
 
+@pytest.mark.parametrize("nu, a", [(0.25, -2.0), (0.5, 1.0)])
+def test_the_tilted_power_is_tight_for_every_nu(nu, a):
+    """At its kink the tilted power has gamma(0) = pi(|a|) exactly (docs/theory.md
+    finding 13), where the power |x|^(2+nu)/(2+nu) is 1.65 (nu = 1/2) to 3.2 (nu = 1/4)
+    from binding; the Hölder families hold both, so the class bound's threshold is 1 up
+    to the bisection, and s pi just above it is FAILed at x = 0."""
+    case = catalog.holder_tilted_case(dict(nu=nu, a=a))
+    v = _gamma(verify(case, budget="quick"))
+    assert v.verdict == PASS and 1.0 < v.detection_threshold < 1.0 + 1e-4
+    strong = _gamma(verify(case.strengthened(1.001), budget="quick"))
+    assert strong.verdict == FAIL
+
+
 def test_a_quadratic_with_its_exact_hessian_has_nothing_to_catch():
     v = _gamma(verify(catalog.get_case("quadratic_newton"), budget="quick"))
     assert v.verdict == PASS and v.detection_threshold is None

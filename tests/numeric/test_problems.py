@@ -47,6 +47,7 @@ SMALL = {
     "nesterov_chain": dict(n=5, L=2.0),
     "cosh_sum": dict(n=4, m=8, spread=0.8, seed=7),
     "polytope": dict(n=4, m=10, p=2.5, seed=8),
+    "tilted_power_1d": dict(nu=0.5, a=-0.7),
 }
 FD_NAMES = sorted(SMALL)  # softmax_digits (n = 640) is checked separately below
 
@@ -93,6 +94,9 @@ def ref_value(P, x):
         return np.mean(np.cosh(A @ x - b))
     if name == "polytope":
         return np.sum(np.maximum(A @ x - b, 0.0) ** fp[0]) / fp[0]
+    if name == "tilted_power_1d":
+        nu, a = fp[0], fp[1]
+        return abs(x[0]) ** (2 + nu) / ((1 + nu) * (2 + nu)) + a * x[0]
     raise KeyError(name)
 
 
@@ -154,6 +158,8 @@ def kink_distance(P, x):
     if P.name in ("power", "power_1d", "chebyshev_rosenbrock", "rosenbrock_equations"):
         u, J, _ = residual_and_jacobian(P, x)   # ||u||^p is smooth away from u = 0
         return np.linalg.norm(u) / max(np.linalg.norm(J, 2), 1e-300)
+    if P.name == "tilted_power_1d":
+        return abs(x[0])
     return np.inf
 
 
@@ -272,6 +278,28 @@ def test_power_1d_is_the_holder_family():
             assert P.value(np.array([x])) == pytest.approx(abs(x) ** (2 + nu) / (2 + nu), rel=1e-14)
             assert P.hess(np.array([x]))[0, 0] == pytest.approx((1 + nu) * abs(x) ** nu, rel=1e-13)
         assert P.hess(np.zeros(1))[0, 0] == (1.0 if nu == 0 else 0.0)
+
+
+def test_tilted_power_is_extremal_for_the_holder_bound_at_its_kink():
+    """At ``x = 0`` the remainder ``r(h) = g(h) - g(0) - f''(0) h`` is
+    ``|h|^(1+nu) sign(h) / (1+nu)``: the Hölder bound ``L_nu |h|^(1+nu)/(1+nu)`` with
+    ``L_nu = 1``, attained for every ``h`` (``nu > 0``; at ``nu = 0`` ``f`` is a quadratic)."""
+    for nu in (0.05, 0.25, 0.5, 1.0):
+        for a in (-1.3, 0.4):
+            P = REGISTRY["tilted_power_1d"](nu=nu, a=a)
+            x0 = np.zeros(1)
+            g0, H0 = P.grad(x0)[0], P.hess(x0)[0, 0]
+            assert g0 == a and P.value(x0) == 0.0
+            for h in (-2.0, -1e-3, 1e-3, 0.5, 3.0):
+                r = P.grad(np.array([h]))[0] - g0 - H0 * h
+                assert r == pytest.approx(abs(h) ** (1 + nu) * np.sign(h) / (1 + nu), rel=1e-13)
+            for x, y in ((-1.0, 0.3), (0.2, 2.0)):      # f'' = |x|^nu, L_nu = 1
+                dH = abs(P.hess(np.array([x]))[0, 0] - P.hess(np.array([y]))[0, 0])
+                assert dH <= abs(x - y) ** nu * (1 + 1e-15)
+            # the sublevel set {f <= f(0)} lies within |x*| of x*
+            t0 = (2 + nu) ** (1 / (1 + nu)) * P.x_star[0]
+            assert P.value(np.array([t0])) == pytest.approx(0.0, abs=1e-12)
+            assert abs(t0 - P.x_star[0]) <= abs(P.x_star[0]) * (1 + 1e-15)
 
 
 def test_power_with_given_data_uses_least_squares():
