@@ -288,12 +288,31 @@ def hess(data, hcode, hdata, x, g, gnorm):
     return src, ns
 
 
+def _kernel_name(name: str, kind: int) -> str:
+    """The generated kernel's own name: unique per kind. numba names a compiled function
+    (and the environment a cached one boxes its results with) after its module, its
+    qualified name and a per-process counter; kernels of different kinds that shared
+    ``value_grad`` as a name, compiled by different processes and loaded from the cache
+    into one, could resolve to one another's environment ("'descr' is NULL" when an
+    array is returned to Python)."""
+    return f"{name}_k{int(kind)}"
+
+
+def _unique_names(src: str, kind: int) -> str:
+    """``src`` with every definition of and call to a kernel of :data:`KERNEL_NAMES`
+    renamed by :func:`_kernel_name`."""
+    import re
+    pattern = re.compile(r"\b(" + "|".join(KERNEL_NAMES) + r")\(")
+    return pattern.sub(lambda m: _kernel_name(m.group(1), kind) + "(", src)
+
+
 def _compile_kernels(decl: "ProblemType") -> dict:
     """Compile :func:`_kernel_source` as part of this file, at lines reserved for the kind
     (numba caches a function by its file and first line), inlined into their callers."""
     import linecache
     from numeric._jit import jit
     src, ns = _kernel_source(decl)
+    src = _unique_names(src, decl.kind)
     first = _first_line(decl.kind)
     _GENERATED[decl.kind] = src
     virtual = open(__file__, encoding="utf-8").read().splitlines(True)
@@ -303,8 +322,9 @@ def _compile_kernels(decl: "ProblemType") -> dict:
     linecache.cache[__file__] = (len("".join(virtual)), None, virtual, __file__)
     exec(compile("\n" * (first - 1) + src, __file__, "exec"), ns)
     for name in KERNEL_NAMES:
-        ns[name] = jit(inline="always")(ns[name])     # callers in the source use the dispatchers
-    return {name: ns[name] for name in KERNEL_NAMES}
+        u = _kernel_name(name, decl.kind)
+        ns[u] = jit(inline="always")(ns[u])           # callers in the source use the dispatchers
+    return {name: ns[_kernel_name(name, decl.kind)] for name in KERNEL_NAMES}
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,15 @@ def test_each_list_of_step_rules_is_the_same_in_every_layer():
     from numeric.solver import STEP_CODES
     from theory.symbols import STEPS
     assert set(STEP_CODES) == set(STEPS) == set(runs.STEPS)
+
+
+def test_every_generated_kernel_has_its_own_name():
+    """numba names a compiled function, and the environment a cached one boxes its
+    results with, after its module and qualified name (plus a per-process counter): the
+    per-kind kernels generated into one module must not share a name, or kernels
+    compiled by different processes can resolve to one another's environment when
+    loaded from the cache into one ("'descr' is NULL" on returning an array)."""
+    names = [d.py_func.__qualname__ for t in PROBLEM_TYPES for d in t.kernels.values()]
+    assert len(names) == len(set(names))
+    assert all(n.endswith(f"_k{t.kind}") for t in PROBLEM_TYPES
+               for n in (d.py_func.__qualname__ for d in t.kernels.values()))
