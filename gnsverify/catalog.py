@@ -164,6 +164,26 @@ def quartic_case(params: dict) -> Case:
         description=quartic_case.__doc__.split("\n")[0] + f" n = {n}, lam = {lam:g}.")
 
 
+def holder_third_1d_case(params: dict) -> Case:
+    """``|x|^(3+nu)/(3+nu)``, ``nu in (0, 1)``: convex, third derivative
+    ``(1+nu)(2+nu)|x|^nu sign(x)``, ``nu``-Hölder with ``L_3nu = (1+nu)(2+nu) 2^(1-nu)``
+    (`holder_power_across_zero`, docs/theory.md 6.4: attained at ``y = -x``); ``f* = 0``;
+    ``D = |x0|``."""
+    nu, x0 = float(params["nu"]), float(params.get("x0", 1.0))
+    if not 0.0 < nu < 1.0:
+        raise ValueError(f"nu must lie in (0, 1) for the third-order Hölder power; got {nu!r}.")
+    if x0 == 0.0:
+        raise ValueError("x0 must be nonzero for the third-order Hölder power.")
+    L3 = _up((1.0 + nu) * (2.0 + nu) * 2.0 ** (1.0 - nu))
+    return Case(
+        name=f"holder_third_1d_nu{nu:g}",
+        problem=lambda: _problems().power(A=np.ones((1, 1)), b=np.zeros(1), p=3.0 + nu),
+        claim=_classes().HolderThird(nu=nu, L_3nu=L3), hessian="exact",
+        convex=True, D=abs(x0), D_how="construction", x0=np.array([x0]), max_iter=60,
+        constants_how={"M": "certified"}, params=dict(nu=nu, x0=x0),
+        description=holder_third_1d_case.__doc__.split("\n")[0] + f" nu = {nu:g}, x0 = {x0:g}.")
+
+
 def synthetic_case(params: dict) -> Case:
     """Synthetic PSD perturbation of ``|x|^3/3`` (Lipschitz Hessian, ``L_2 = 2``):
     ``H = hess f + (C1 + C2 |g|^(1-beta)) E0`` with ``E0 = 1``; error model by
@@ -200,6 +220,8 @@ def families() -> dict:
         "quadratic_zero": Family("quadratic_zero", gs.quadratic_params(), quadratic_zero_case),
         "quadratic_newton": Family("quadratic_newton", gs.quadratic_params(cond=(1.0, 100.0)),
                                    _quadratic_exact),
+        "holder_third_1d": Family("holder_third_1d", holder().filter(lambda d: d["nu"] < 1.0),
+                                  holder_third_1d_case),
         "quartic": Family("quartic", gs.quartic_params().flatmap(
             lambda d: gs.far_starts(3.0).map(lambda e: {**d, **e})), quartic_case),
         "synthetic": Family("synthetic", holder(nu=(1.0, 1.0)).flatmap(
@@ -503,6 +525,7 @@ _BUILDERS = {
     "power_p3_fisher_term": lambda: _power_metric("fisher_term"),
     "quartic_n3": lambda: quartic_case(dict(n=3, lam=0.2, seed=0)),
     "quadratic_newton": _quadratic_exact,
+    "holder_third_1d_nu0.5": lambda: holder_third_1d_case(dict(nu=0.5, x0=1.5)),
     "quadratic_zero_n4": lambda: quadratic_zero_case(dict(n=4, cond=8.0, seed=1)),
     "nesterov_chain_lipschitz": _nesterov_chain,
     "polytope_bounded_variation": _polytope,
@@ -540,6 +563,7 @@ FAMILY_OF = {
     "holder_1d_nu0.25": "holder_1d_nu0.25", "power_p3_gauss_newton": "power_p3_gauss_newton",
     "power_p3_fisher_term": "power_p3_fisher_term", "quartic_n3": "quartic",
     "quadratic_newton": "quadratic_newton", "quadratic_zero_n4": "quadratic_zero",
+    "holder_third_1d_nu0.5": "holder_third_1d",
     "nesterov_chain_lipschitz": "nesterov_chain", "polytope_bounded_variation": "polytope",
     "cosh_l0l1_zero": "cosh_l0l1", "logistic_exact_qsc": "logistic_exact",
     "logistic_wide_exact_qsc": "logistic_wide", "holder_1d_nu1_exhausted": "holder_1d_exhausted",

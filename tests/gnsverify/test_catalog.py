@@ -110,3 +110,24 @@ def test_unknown_name_raises():
         catalog.get_case("no_such_case")
     with pytest.raises(ValueError, match="x0 must be nonzero"):
         catalog.holder_1d_case(dict(nu=0.5, x0=0.0))
+
+
+def test_the_third_order_holder_constant_bounds_and_attains_the_sup():
+    """``D^3 f = (1+nu)(2+nu)|x|^nu sign(x)`` for ``|x|^(3+nu)/(3+nu)``: the ratio
+    ``|D^3 f(x) - D^3 f(y)| / |x - y|^nu`` never exceeds ``L_3nu = (1+nu)(2+nu) 2^(1-nu)``
+    and reaches it at ``y = -x``; without the ``2^(1-nu)`` factor (the same-sign bound
+    alone) the claim would be false across 0."""
+    rng = np.random.default_rng(0)
+    for nu in (0.1, 0.5, 0.9):
+        case = catalog.holder_third_1d_case(dict(nu=nu, x0=1.0))
+        L = float(case.claim.params["L_3nu"])
+        p = case.get_problem()
+        # the oracle's Hessian is (2+nu)|x|^(1+nu), whose derivative is D^3 f
+        for x in (-1.3, 0.4, 2.0):
+            assert p.hess(np.array([x]))[0, 0] == pytest.approx((2 + nu) * abs(x) ** (1 + nu), rel=1e-13)
+        d3 = lambda t: (1 + nu) * (2 + nu) * abs(t) ** nu * np.sign(t)
+        xs, ys = rng.uniform(-3, 3, 2000), rng.uniform(-3, 3, 2000)
+        ratio = np.abs(d3(xs) - d3(ys)) / np.abs(xs - ys) ** nu
+        assert ratio.max() <= L
+        assert d3(1.0) - d3(-1.0) == pytest.approx(L * 2.0 ** nu, rel=1e-8)
+        assert (d3(1.0) - d3(-1.0)) / 2.0 ** nu > (1 + nu) * (2 + nu)
