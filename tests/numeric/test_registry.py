@@ -36,30 +36,55 @@ def _hess(data, x):
     return np.eye(x.shape[0])
 
 
+@jit
+def _diag(data, x):
+    return 2.0 * np.eye(x.shape[0])
+
+
 def sphere(n=3, s=0.5):
     c = np.arange(n, dtype=np.float64)
     return Problem(name="sphere", kind=PROBLEM.kind, data=LAYOUT.pack(c=c, s=s), n=n,
                    x0=np.zeros(n), convex=True, f_star=s, x_star=c)
 
 
-PROBLEM = ProblemType("sphere", 50, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess)})
+PROBLEM = ProblemType("sphere", 50, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess),
+                                                         "doubled": Hessian(dense=_diag)})
 BUILDERS = {"sphere": sphere}
 '''
 
 
-def test_a_new_problem_is_one_module(tmp_path):
-    """A copy of the package with one more module: the registry finds the builder, the
-    generated dispatch has its branch, and its oracles (its own and through the
-    dispatch) compute f, its gradient and every generic rule."""
+NEW_RULE = ('    HessianSpec("zero", ZERO, PSD_ALWAYS, GENERIC),\n',
+            '    HessianSpec("zero", ZERO, PSD_ALWAYS, GENERIC),\n'
+            '    HessianSpec("doubled", 8, PSD_ALWAYS, BY_PROBLEM),\n')
+
+
+def test_a_new_problem_is_one_module_and_a_new_rule_one_row(tmp_path):
+    """A copy of the package with one more module and one more row in the rule table
+    (``doubled``, provided by the problems that declare it, here the new one): the
+    registry finds the builder, the generated dispatch has its branch, and its oracles
+    (its own and through the dispatch) compute f, its gradient, every generic rule and
+    the new rule; the checker's PSD property is read from the row."""
     shutil.copytree(ROOT / "numeric", tmp_path / "numeric",
                     ignore=shutil.ignore_patterns("__pycache__", "*.nbi", "*.nbc"))
     (tmp_path / "numeric" / "problems" / "sphere.py").write_text(SPHERE)
+    table = tmp_path / "numeric" / "hessians.py"
+    text = table.read_text()
+    assert NEW_RULE[0] in text
+    table.write_text(text.replace(*NEW_RULE))
     script = textwrap.dedent('''
         import numpy as np
         import numeric.problems as P
         from numeric import oracles
         p = P.REGISTRY["sphere"]()
-        assert p.hessians == ("exact", "perturbed", "perturbed_psd", "zero"), p.hessians
+        from numeric import hessians
+        assert p.hessians == ("exact", "perturbed", "perturbed_psd", "zero", "doubled"), p.hessians
+        assert hessians.is_psd("doubled", convex=False)
+        assert np.array_equal(p.hess(np.zeros(3), "doubled"), 2 * np.eye(3))
+        try:
+            P.REGISTRY["quadratic"](n=3).hessian_rule("doubled")
+            raise AssertionError("a problem that does not declare the rule must refuse it")
+        except ValueError:
+            pass
         assert "if kind == 50:" in oracles.SOURCE
         x = np.array([1.0, 1.0, 1.0])
         assert p.value(x) == 0.5 * (1 + 0 + 1) + 0.5
