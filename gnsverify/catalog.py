@@ -321,9 +321,8 @@ def _logistic_exact(name="logistic_exact_qsc", m=80, n=4, extra="", lam=1e-2, se
     args = dict(m=int(m), n=int(n), lam=float(lam), seed=int(seed))
     f_hi, err, D = _computed_minimum("logistic", tuple(sorted(args.items())), float(lam))
     p = _problems().logistic(**args)
-    x0 = None
-    if x0_scale:
-        x0 = float(x0_scale) * _direction(n, seed)
+    x0 = _start(p, dict(x0_scale=x0_scale, seed=seed))      # p.x0 = 0: the origin
+    if x0 is not None:
         D = _up(math.sqrt(2.0 * max(p.value(x0) - (f_hi - err), 0.0) / float(lam)))
         args["x0_scale"] = float(x0_scale)
     R = _max_row_norm(p.data[0])
