@@ -89,6 +89,7 @@ def cmd_verify(args) -> int:
     out, replaces, writer = output_folder(args.out, "verify")
     cases = cases_from_args(args)
     with_phase = args.phase if args.phase is not None else cases is None
+    with_tightness = args.tightness if args.tightness is not None else cases is None
     t0 = time.perf_counter()
     with _progress(args) as progress, writer as tmp:
         reports = campaign(cases, progress=progress, eps=eps, seed=args.seed, budget=budget or "default")
@@ -97,6 +98,11 @@ def cmd_verify(args) -> int:
             from gnsverify.phase_experiment import phase_experiment
             progress("phase diagram")
             phase = phase_experiment(seed=args.seed, progress=progress)
+        tight = None
+        if with_tightness:
+            from gnsverify.tightness import tightness
+            progress("worst-case families (tightness)")
+            tight = tightness(progress=progress)
         mode = args.selftest or ("quick" if cases is None else "none")
         st = None
         if mode != "none":
@@ -106,12 +112,16 @@ def cmd_verify(args) -> int:
                     seed=args.seed, selftest=mode, seconds=round(time.perf_counter() - t0, 1))
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
-                                     progress=progress, selftest=st)
+                                     progress=progress, selftest=st, tightness=tight)
     say(rep.summary_table(reports))
     say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
     say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))
     for w in (w for r in reports for w in r.warnings):
         print(f"{PROG}: warning: {w}.", file=sys.stderr)
+    if tight is not None:
+        say("\nhow tight each theorem is (worst-case families, docs/theory.md 5.5):")
+        say(rep.tightness.table(tight, "text"))
+        say(rep.tightness.headline(tight))
     if st is not None:
         say("\n" + rep.selftest.headline(st))
     c = summary["counts"]

@@ -120,6 +120,12 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     ph.add_argument("--phase", dest="phase", action="store_true", default=None,
                     help="include the empirical phase diagram (default: only for the full campaign)")
     ph.add_argument("--no-phase", dest="phase", action="store_false", help="skip the phase diagram")
+    tg = v.add_mutually_exclusive_group()
+    tg.add_argument("--tightness", dest="tightness", action="store_true", default=None,
+                    help="run the worst-case families of every class (the tightness table; "
+                         "default: only for the full campaign)")
+    tg.add_argument("--no-tightness", dest="tightness", action="store_false",
+                    help="skip the tightness table")
     v.add_argument("--selftest", choices=("quick", "full", "none"), default=None,
                    help="run the checker's selftest into the report (default: quick for the full "
                         "campaign, none with --case)")

@@ -9,7 +9,7 @@ _WHERE = {
     "REGISTRY": "numeric.problems", "Problem": "numeric.problems",
     "GNSReference": "numeric.reference", "minimize_reference": "numeric.reference",
     "HessianRule": "numeric.hessians", "hessian_rule": "numeric.hessians",
-    "minimize_gns": "numeric.solver", "Result": "numeric.trace", "Trace": "numeric.trace",
+    "minimize_gns": "numeric.solver", "count_gns": "numeric.solver", "Result": "numeric.trace", "Trace": "numeric.trace",
 }
 
 __all__ = list(_WHERE)

@@ -354,6 +354,77 @@ def _resolve_ideal(ideal):
     return opts
 
 
+def _prepare(problem, x0, hessian, step, B, bound, gamma0, gamma_min, max_trials, max_iter,
+             gtol, ftol, f_star, record_x, ideal, blas_threads):
+    """Validate the options of :func:`minimize_gns` and bind the kernel call:
+    ``(run, x0, rule, metric, step_code, alphas, Ms, options)`` with
+    ``run(x, f, g, gamma_last, k_start, k_stop, counts, t0)`` one kernel call."""
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
+    n = problem.n
+    x0 = problem.x0 if x0 is None else x0
+    x0 = np.array(x0, dtype=np.float64, copy=True)
+    if x0.shape != (n,):
+        raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
+    if not np.isfinite(x0).all():
+        raise ValueError("x0 must have finite entries only.")
+    r = resolve_hessian(problem, hessian)
+    if step not in STEP_CODES:
+        raise ValueError(f"step must be one of {sorted(STEP_CODES)}, got {step!r}.")
+    step_code = STEP_CODES[step]
+    met = _metric.make_metric(B, n)
+    if step_code == THEORY:
+        alphas, Ms = resolve_bound(bound)
+    else:
+        alphas = Ms = _NO_BOUND
+    gamma0 = check_real("gamma0", gamma0, strict=True)
+    gamma_min = check_real("gamma_min", gamma_min)
+    max_trials = check_count("max_trials", max_trials, 1)
+    max_iter = check_count("max_iter", max_iter, 0)
+    gtol = check_real("gtol", gtol)
+    ftol = check_real("ftol", ftol)
+    f_star = check_f_star(problem, f_star)
+    opts = _resolve_ideal(ideal)
+    if blas_threads is not None:
+        blas_threads = check_count("blas_threads", blas_threads, 1)
+
+    work = np.empty(n * n + 2 * n)   # the kernel's work arrays (see _solve_kernel)
+    args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L, work)
+    tail = (gtol, ftol, f_star, bool(record_x))
+    ideal_args = (_REGIONS[opts["region"]], int(opts["n_dirs"]), int(opts["n_radii"]),
+                  int(opts["seed"]), float(opts["gamma_hi"]))
+
+    def run(x, f, g, gamma_last, k_start, k_stop, counts, t0):
+        return _solve_kernel(*args_fixed, x, f, g, step_code, alphas, Ms, gamma0, gamma_last,
+                             gamma_min, max_trials, k_start, k_stop, max_iter, *tail,
+                             counts, t0, *ideal_args)
+
+    options = dict(step=step, gamma0=gamma0, gamma_min=gamma_min, max_trials=max_trials,
+                   max_iter=max_iter, gtol=gtol, ftol=ftol,
+                   f_star=None if math.isnan(f_star) else f_star,
+                   metric="identity" if met.mode == 0 else "dense",
+                   bound=None if step_code != THEORY else
+                   dict(alphas=alphas.tolist(), Ms=Ms.tolist()),
+                   ideal=opts if step_code == IDEAL else None, blas_threads=blas_threads)
+    return run, x0, r, max(n, math.isqrt(problem.data[0].size)), options
+
+
+def _kernel_chunks(run, x0, max_iter, chunk, blas_threads, dim):
+    """The kernel run ``chunk`` steps at a time: yields ``(status, out)`` per call
+    (``out`` the kernel's return value; ``status == RUNNING`` until the last)."""
+    with _blas_limits(blas_threads, dim):
+        x, f, g, gl, counts = x0, np.nan, _E1, np.nan, _NO_COUNTS   # g unread while f is nan
+        k = 0
+        t0 = time.monotonic()   # CLOCK_MONOTONIC, the kernel's clock
+        while True:
+            out = run(x, f, g, gl, k, min(k + chunk, max_iter), counts, t0)
+            status, x, f, g, gl, counts = out[:6]
+            k += out[7].shape[1]
+            yield status, out
+            if status != RUNNING:
+                return
+
+
 def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive", B=None,
                  bound=None, gamma0=1.0, gamma_min=0.0, max_trials=60, max_iter=1000,
                  gtol=1e-8, ftol=0.0, f_star=None, record_x=False, callback=None,
@@ -387,73 +458,29 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
     blas_threads : BLAS threads while the compiled kernel runs (``None`` = leave as is).
 
     Returns a :class:`numeric.trace.Result` whose ``trace`` is documented in
-    :mod:`numeric.trace`.
+    :mod:`numeric.trace`. For runs of millions of steps whose trace would not fit in
+    memory, :func:`count_gns` keeps only the counts.
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
-    n = problem.n
-    x0 = problem.x0 if x0 is None else x0
-    x0 = np.array(x0, dtype=np.float64, copy=True)
-    if x0.shape != (n,):
-        raise ValueError(f"x0 must be a vector of length {n}, got shape {x0.shape}.")
-    if not np.isfinite(x0).all():
-        raise ValueError("x0 must have finite entries only.")
-    r = resolve_hessian(problem, hessian)
-    if step not in STEP_CODES:
-        raise ValueError(f"step must be one of {sorted(STEP_CODES)}, got {step!r}.")
-    step_code = STEP_CODES[step]
-    met = _metric.make_metric(B, n)
-    if step_code == THEORY:
-        alphas, Ms = resolve_bound(bound)
-    else:
-        alphas = Ms = _NO_BOUND
-    gamma0 = check_real("gamma0", gamma0, strict=True)
-    gamma_min = check_real("gamma_min", gamma_min)
-    max_trials = check_count("max_trials", max_trials, 1)
-    max_iter = check_count("max_iter", max_iter, 0)
-    gtol = check_real("gtol", gtol)
-    ftol = check_real("ftol", ftol)
-    f_star = check_f_star(problem, f_star)
     if callback is not None and not callable(callback):
         raise ValueError("callback must be callable or None.")
-    opts = _resolve_ideal(ideal)
-    if blas_threads is not None:
-        blas_threads = check_count("blas_threads", blas_threads, 1)
-
-    work = np.empty(n * n + 2 * n)   # the kernel's work arrays (see _solve_kernel)
-    args_fixed = (problem.kind, problem.data, r.code, r.data, met.mode, met.B, met.L, work)
-    tail = (gtol, ftol, f_star, bool(record_x))
-    ideal_args = (_REGIONS[opts["region"]], int(opts["n_dirs"]), int(opts["n_radii"]),
-                  int(opts["seed"]), float(opts["gamma_hi"]))
-
-    def run(x, f, g, gamma_last, k_start, k_stop, counts, t0):
-        return _solve_kernel(*args_fixed, x, f, g, step_code, alphas, Ms, gamma0, gamma_last,
-                             gamma_min, max_trials, k_start, k_stop, max_iter, *tail,
-                             counts, t0, *ideal_args)
-
-    with _blas_limits(blas_threads, max(n, math.isqrt(problem.data[0].size))):
-        x, f, g, gl, counts = x0, np.nan, _E1, np.nan, _NO_COUNTS   # g unread while f is nan
-        chunks = []
-        k = 0
-        stopped_by_callback = False
-        t0 = np.nan
-        while True:
-            k_stop = max_iter if callback is None else min(k + 1, max_iter)
-            if math.isnan(t0):
-                t0 = time.monotonic()   # CLOCK_MONOTONIC, the kernel's clock
-            out = run(x, f, g, gl, k, k_stop, counts, t0)
-            status, x, f, g, gl, counts = out[:6]
-            chunks.append(out[6:])
-            k += out[7].shape[1]
-            if status != RUNNING:
-                break
+    run, x0, r, dim, options = _prepare(problem, x0, hessian, step, B, bound, gamma0,
+                                        gamma_min, max_trials, max_iter, gtol, ftol, f_star,
+                                        record_x, ideal, blas_threads)
+    chunks = []
+    stopped_by_callback = False
+    per_call = max_iter if callback is None else 1
+    for status, out in _kernel_chunks(run, x0, max_iter, per_call, blas_threads, dim):
+        chunks.append(out[6:])
+        if status == RUNNING:
             from scipy.optimize import OptimizeResult
-            info = OptimizeResult(x=x.copy(), fun=float(f), nit=k, gamma=float(gl),
-                                  gnorm=float(out[6][1, -1]))
+            k = sum(c[1].shape[1] for c in chunks)
+            info = OptimizeResult(x=out[1].copy(), fun=float(out[2]), nit=k,
+                                  gamma=float(out[4]), gnorm=float(out[6][1, -1]))
             if callback(info) is True:
                 stopped_by_callback = True
                 status = MAX_ITER
                 break
+    x, f, counts = out[1], out[2], out[5]
     trace = _concat(chunks, record_x)
     sname = STATUSES[status]
     message = _MESSAGES[sname]
@@ -461,16 +488,49 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
         message = "Stopped by the callback."
     return Result(x=x, fun=float(f), gnorm=float(trace.gnorm[-1]), nit=trace.n_steps,
                   status=sname, message=message, trace=trace, method=f"gns_{step}",
-                  hessian=r.name,
-                  options=dict(step=step, gamma0=gamma0, gamma_min=gamma_min,
-                               max_trials=max_trials, max_iter=max_iter, gtol=gtol, ftol=ftol,
-                               f_star=None if math.isnan(f_star) else f_star,
-                               metric="identity" if met.mode == 0 else "dense",
-                               bound=None if step_code != THEORY else
-                               dict(alphas=alphas.tolist(), Ms=Ms.tolist()),
-                               ideal=opts if step_code == IDEAL else None,
-                               blas_threads=blas_threads),
+                  hessian=r.name, options=options,
                   linear_solves=dict(woodbury=int(counts[3]), dense=int(counts[4])))
+
+
+def count_gns(problem: Problem, x0=None, *, chunk: int = 1 << 16, **options) -> dict:
+    """Run :func:`minimize_gns` (same ``options``, no ``callback`` or ``record_x``)
+    ``chunk`` steps at a time and keep, instead of the trace, what a run of millions of
+    steps needs to be judged by:
+
+    ``{"status", "nit", "x", "fun", "gnorm", "n_value", "n_grad", "n_hess",
+    "n_trials", "n_rejected", "gnorm_max", "f_increase_max"}``: ``n_rejected`` counts
+    trials whose acceptance test failed (for the theory step, a violation of Lemma 1:
+    every step is taken), ``gnorm_max`` is the largest ``||g_k||_*`` of the run and
+    ``f_increase_max`` the largest ``f_{k+1} - f_k`` over accepted steps (``> 0`` is a
+    violation of ``descent``). Memory is ``O(chunk)`` whatever the length of the run.
+    """
+    for bad in ("callback", "record_x"):
+        if bad in options:
+            raise ValueError(f"count_gns keeps no trace: {bad} is not an option.")
+    chunk = check_count("chunk", chunk, 1)
+    o = dict(hessian="exact", step="adaptive", B=None, bound=None, gamma0=1.0,
+             gamma_min=0.0, max_trials=60, max_iter=1000, gtol=1e-8, ftol=0.0, f_star=None,
+             ideal=None, blas_threads=1)
+    unknown = set(options) - set(o)
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}.")
+    o.update(options)
+    run, x0, _, dim, _ = _prepare(problem, x0, record_x=False, **o)
+    nit = n_trials = n_rejected = 0
+    gmax, incr = -np.inf, -np.inf
+    for status, out in _kernel_chunks(run, x0, o["max_iter"], chunk, o["blas_threads"], dim):
+        P, T = out[6], out[8]
+        nit += out[7].shape[1]
+        n_trials += T.shape[1]
+        n_rejected += int(np.count_nonzero(T[2] < 0.5))
+        gmax = max(gmax, float(np.max(P[1])))
+        if P.shape[1] > 1:
+            incr = max(incr, float(np.max(np.diff(P[0]))))
+    counts = out[5]
+    return dict(status=STATUSES[status], nit=nit,
+                x=out[1], fun=float(out[2]), gnorm=float(P[1, -1]), n_value=int(counts[0]),
+                n_grad=int(counts[1]), n_hess=int(counts[2]), n_trials=n_trials,
+                n_rejected=n_rejected, gnorm_max=gmax, f_increase_max=incr)
 
 
 def _concat(chunks, record_x) -> Trace:

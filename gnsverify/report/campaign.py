@@ -17,9 +17,9 @@ Files written by :func:`write_campaign` into an output folder:
 ``results.csv``     the same records, one per line (non-scalar cells as JSON)
 ``rates.csv``       the rate table (one row per case)
 ``summary.json``    settings, overall verdict, counts, rate table rows, detection
-                    thresholds (per case, and the weakly tested claims), the code
-                    paths the runs covered, the selftest's counts, phase data,
-                    and the list of files written
+                    thresholds (per case, and the weakly tested claims), the
+                    tightness table (worst-case families), the code paths the runs
+                    covered, the selftest's counts, and the list of files written
 ``figures/*.png``   convergence figures and the empirical phase diagram
 ``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
 ``selftest.json``
@@ -37,6 +37,7 @@ from typing import Any, Iterable
 from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
 from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
+from gnsverify.report import tightness as tightness_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
 from gnsverify.verdict import FAIL, INCONCLUSIVE, NOT_CLAIMED, PASS, VERDICTS, worst
@@ -263,8 +264,9 @@ def phase_section(phase: dict | None, figure: str | None) -> str:
 
 
 def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
-                    meta: dict | None = None, selftest: dict | None = None) -> str:
-    recs = records(reports)
+                    meta: dict | None = None, selftest: dict | None = None,
+                    tightness: dict | None = None) -> str:
+    recs = records(reports) + tightness_report.records(tightness)
     rows = rate_rows(reports)
     c = counts(recs)
     figures = figures or {}
@@ -290,6 +292,9 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     w = worth.section(recs)
     if w:
         lines += [w, ""]
+    tg = tightness_report.section(tightness)
+    if tg:
+        lines += [tg, ""]
     st = selftest_report.section(selftest)
     if st:
         lines += [st, ""]
@@ -328,14 +333,14 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
 
 def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
                    meta: dict | None = None, progress=None,
-                   selftest: dict | None = None) -> dict[str, Any]:
+                   selftest: dict | None = None, tightness: dict | None = None) -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
     Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
     """
     out = Path(out)
-    recs = records(reports)
+    recs = records(reports) + tightness_report.records(tightness)
     rows = rate_rows(reports)
     written = write_records(out, recs) + [write_rates(out, rows)]
     fig_paths: dict[str, str] = {}
@@ -364,7 +369,8 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     if selftest:
         written += selftest_report.write_selftest(out, selftest)
     (out / "REPORT.md").write_text(report_markdown(reports, phase=phase, figures=fig_paths, meta=meta,
-                                                   selftest=selftest), encoding="utf-8")
+                                                   selftest=selftest, tightness=tightness),
+                                   encoding="utf-8")
     written.append(out / "REPORT.md")
     summary = {
         "overall": overall(recs) if recs else None,
@@ -372,6 +378,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "settings": jsonable(meta or {}),
         "rates": rows,
         "detection_thresholds": worth.summary(recs),
+        "tightness": tightness_report.summary(tightness),
         "paths": paths.summary(reports) if any(getattr(r, "runs", None) for r in reports) else None,
         "selftest": None if not selftest else {k: v for k, v in selftest.items() if k != "variants"},
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],

@@ -253,6 +253,18 @@ def test_full_default_campaign(tmp_path):
     st = summary["selftest"]
     assert st["false_alarms"] == [] and st["instruments_failed"] == [] and st["killed"] > 0
     assert "What this campaign is shown to catch" in (out / "REPORT.md").read_text()
+    # the tightness table: every worst-case family, its verdict among the claims, and the
+    # targets met where docs/theory.md 5.5 derives them (non-convex theory step: 1/16)
+    from gnsverify.tightness import SETTINGS, STEPS, WORST_CASES
+    rows = summary["tightness"]
+    assert len(rows) == len(WORST_CASES) * len(SETTINGS) * len(STEPS)
+    for r in rows:
+        assert {"class", "instance", "rule", "predicted_exponent", "fitted_exponent",
+                "best_ratio"} <= set(r)
+    assert {r["class"] for r in rows if r["target_met"]} == {w.label for w in WORST_CASES}
+    assert sum(r["claim"].startswith("tightness:") for r in results) == len(rows)
+    assert "## Tightness: worst-case instances" in (out / "REPORT.md").read_text()
+    assert "how tight each theorem is" in p.stdout
 
 
 def test_problem_and_class_references_build_a_case_on_the_fly(tmp_path, capsys):

@@ -48,6 +48,7 @@ SMALL = {
     "cosh_sum": dict(n=4, m=8, spread=0.8, seed=7),
     "polytope": dict(n=4, m=10, p=2.5, seed=8),
     "tilted_power_1d": dict(nu=0.5, a=-0.7),
+    "ramp_1d": dict(p=3.0, c=0.4, a=0.9, T=2.0, b=0.3, omega=2.5),
 }
 FD_NAMES = sorted(SMALL)  # softmax_digits (n = 640) is checked separately below
 
@@ -97,6 +98,11 @@ def ref_value(P, x):
     if name == "tilted_power_1d":
         nu, a = fp[0], fp[1]
         return abs(x[0]) ** (2 + nu) / ((1 + nu) * (2 + nu)) + a * x[0]
+    if name == "ramp_1d":
+        p, c, a, b, om = fp
+        t = x[0]
+        wash = b * (t - np.sin(om * t) / om) if t <= 0 else 0.0
+        return -a * t + c * max(t, 0.0) ** p + wash
     raise KeyError(name)
 
 
@@ -158,7 +164,7 @@ def kink_distance(P, x):
     if P.name in ("power", "power_1d", "chebyshev_rosenbrock", "rosenbrock_equations"):
         u, J, _ = residual_and_jacobian(P, x)   # ||u||^p is smooth away from u = 0
         return np.linalg.norm(u) / max(np.linalg.norm(J, 2), 1e-300)
-    if P.name == "tilted_power_1d":
+    if P.name in ("tilted_power_1d", "ramp_1d"):
         return abs(x[0])
     return np.inf
 

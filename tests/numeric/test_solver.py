@@ -10,7 +10,7 @@ import pytest
 from numeric import oracles
 from numeric.problems.quadratic import quadratic
 from numeric.hessians import hessian_rule
-from numeric.solver import minimize_gns, pi_bound
+from numeric.solver import count_gns, minimize_gns, pi_bound
 
 TRACE_FIELDS = ("f", "gnorm", "gamma", "lam", "step", "n_value", "n_grad", "n_hess",
                 "trial_iter", "trial_gamma", "trial_accepted", "trial_f", "trial_gnorm",
@@ -247,6 +247,33 @@ def test_callback_chunks_reproduce_the_trace_and_can_stop(quad):
     assert [s[1] for s in seen] == list(a.trace.f[1:a.nit])
     c = minimize_gns(quad, callback=lambda r: r.nit >= 2)
     assert c.nit == 2 and "callback" in c.message
+
+
+@pytest.mark.parametrize("step, chunk", [("adaptive", 3), ("adaptive", 1 << 16), ("theory", 2)])
+def test_count_gns_keeps_the_counts_of_the_full_run(quad, step, chunk):
+    """Run in chunks without a trace, ``count_gns`` reports what the trace of the same
+    run says: the same last iterate (bit for bit), oracle counts, rejected trials, the
+    largest gradient norm and the largest increase of ``f``."""
+    kw = dict(step=step, max_iter=40, gtol=1e-10)
+    if step == "theory":
+        kw["bound"] = ([0.5], [3.0])
+    full = minimize_gns(quad, **kw)
+    c = count_gns(quad, chunk=chunk, **kw)
+    tr = full.trace
+    assert (c["status"], c["nit"]) == (full.status, full.nit)
+    assert c["fun"] == full.fun and c["gnorm"] == full.gnorm
+    np.testing.assert_array_equal(c["x"], full.x)
+    assert (c["n_value"], c["n_grad"], c["n_hess"]) == (tr.n_value[-1], tr.n_grad[-1], tr.n_hess[-1])
+    assert c["n_trials"] == tr.trial_gamma.size
+    assert c["n_rejected"] == int(np.count_nonzero(~tr.trial_accepted))
+    assert c["gnorm_max"] == tr.gnorm.max()
+    assert c["f_increase_max"] == np.diff(tr.f).max()
+
+
+def test_count_gns_refuses_trace_options(quad):
+    for bad in (dict(callback=print), dict(record_x=True), dict(chunk=0), dict(colour=1)):
+        with pytest.raises(ValueError):
+            count_gns(quad, **bad)
 
 
 def test_ideal_step_defaults_find_small_gamma(quad):

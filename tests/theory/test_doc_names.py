@@ -7,6 +7,7 @@ import pytest
 
 from theory import approximations, constants, fisher_regression, inequalities, interval, monomials
 from theory.classes import DERIVATION_STEPS
+from gnsverify import tightness
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "theory.md").read_text(encoding="utf-8")
 
@@ -18,6 +19,7 @@ SOURCES = {
     "theory.constants": tuple(constants.INEQUALITIES),
     "theory.interval": tuple(interval.INEQUALITIES),
     "theory.monomials": tuple(monomials.INEQUALITIES),
+    "gnsverify.tightness": tightness.RELATIONS,
 }
 
 

@@ -1,0 +1,347 @@
+"""Worst-case instances: how close each rate theorem comes to binding (docs/theory.md 5.5).
+
+For every class of :data:`WORST_CASES` and each setting the family of instances is the
+**ramp** ``f(x) = -a x + c max(x, 0)^p`` (:mod:`numeric.problems.ramp`), with its
+constant in closed form, one instance per target ``eps``:
+
+* non-convex (measure ``||g||``, ``F0 = 1`` fixed): slope ``a = NONCONVEX_SLOPE eps``, so
+  ``||g|| = a > eps`` until the kink, and ``T = F0/a - u*(p-1)/p``;
+* convex (measure ``f - f*``, ``D = 1`` fixed): ``F0 = CONVEX_GAP eps`` (just inside the
+  first phase of the convex theorem) and ``T + x* = D``.
+
+Left of the kink ``H = 0`` and the theory step moves by exactly ``pi(a)``: each step
+decreases ``f`` by ``phi(a) = a pi(a)``, the least a step of that length can give, so the
+iterations to ``eps`` are ``F0/phi(eps)`` up to ``1 + O(NONCONVEX_SLOPE - 1)``: the
+order of the non-convex theorem, at ``1/16`` of its bound; the convex theorem's phase
+sum gives ``2^-alpha/64`` (derivations in docs/theory.md 5.5). Each instance is run to
+its ``eps`` with the theory step and with the adaptive search; the row of a
+(class, setting, step rule) reports the exponent fitted over :data:`DECADES` decades of
+``eps``, the best ``observed / K(eps)``, and a verdict: every instance must satisfy the
+theorem's conclusion (a run still above ``eps`` after ``K(eps)`` steps is a
+counterexample), and every theory step must pass the acceptance test (Lemma 1) and
+decrease ``f``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from gnsverify.checks.order import fit_order
+from gnsverify.verdict import Counterexample, decide
+
+#: slope of the non-convex instance at ``eps``, in units of ``eps``
+NONCONVEX_SLOPE = 1.0 + 2.0 ** -10
+#: ``F0 / eps`` of the convex instance at ``eps`` (``J = 1`` phase: ``F0 <= 2 eps``)
+CONVEX_GAP = 2.0 * (1.0 - 2.0 ** -10)
+#: decades of ``eps`` per family, rungs per decade, iterations at the largest ``eps``
+DECADES, RUNGS_PER_DECADE, MIN_COUNT = 3, 2, 8
+#: the targets of a row: fitted exponent within 15% of the predicted one, ratio >= 1e-2
+EXPONENT_TOLERANCE, RATIO_TARGET = 0.15, 1e-2
+STEPS = ("theory", "adaptive")
+SETTINGS = ("nonconvex", "convex")
+#: iteration cap of an adaptive run (its counts on the ramp are logarithmic)
+ADAPTIVE_MAX_ITER = 100_000
+#: the named relations of docs/theory.md 5.5 this module computes
+RELATIONS = ("ramp_count", "ramp_ratio_nonconvex", "ramp_ratio_convex")
+
+
+def limit_ratio(wc: "WorstCase", setting: str, step: str) -> float | None:
+    """The derived limit of ``observed / K(eps)`` on the theory step's ramp as
+    ``eps -> 0`` (docs/theory.md 5.5): ``ramp_ratio_nonconvex`` ``1/16``,
+    ``ramp_ratio_convex`` ``2^-alpha/64``; ``None`` for the adaptive search (no law)."""
+    if step != "theory":
+        return None
+    if setting == "nonconvex":
+        return 1.0 / 16.0
+    return 2.0 ** -float(wc.claim().bound().alphas()[0]) / 64.0
+
+
+@dataclass(frozen=True)
+class WorstCase:
+    """One class and its ramp: ``p``, ``c`` of :func:`numeric.problems.ramp.ramp_1d`,
+    the claim (a :mod:`theory.classes` object with the constant the ramp has in closed
+    form), and the Hessian rule the class is stated for."""
+
+    label: str
+    p: float
+    c: float
+    claim: Callable[[], Any]
+    hessian: str = "exact"
+    how: str = ""
+    #: washboard amplitude ``b/a`` of the adaptive search's non-convex instances
+    #: (``p = 3`` only; ``None``: the plain ramp)
+    wave: float | None = None
+
+
+def _classes():
+    from theory import classes
+    return classes
+
+
+#: the classes with a sublinear rate, each with the ramp that is its worst case for the
+#: theory step (the constants: numeric/problems/ramp.py, docs/theory.md 5.5)
+WORST_CASES = (
+    WorstCase("holder_hessian nu=1", 3.0, 1.0 / 6.0,
+              lambda: _classes().HolderHessian(nu=1, L_nu=1.0),
+              how="f'' = x_+ is 1-Hölder with L_1 = 1", wave=0.4),
+    WorstCase("holder_hessian nu=0.5", 2.5, 1.0 / 3.75,
+              lambda: _classes().HolderHessian(nu=0.5, L_nu=1.0),
+              how="f'' = x_+^(1/2) is 1/2-Hölder with L_0.5 = 1"),
+    WorstCase("holder_hessian nu=0", 2.0, 0.5,
+              lambda: _classes().HolderHessian(nu=0, L_nu=1.0),
+              how="f'' = 1[x > 0] varies by at most L_0 = 1"),
+    WorstCase("holder_third nu=1", 4.0, 1.0 / 24.0,
+              lambda: _classes().HolderThird(nu=1, L_3nu=1.0),
+              how="f''' = x_+ is 1-Hölder with L_3 = 1; f convex"),
+    WorstCase("first_order", 2.0, 0.5, lambda: _classes().FirstOrder(L=1.0),
+              hessian="zero", how="f' = x_+ - a is Lipschitz with L = 1; H = 0"),
+)
+
+
+def _up(v: float) -> float:
+    return float(np.nextafter(np.nextafter(v, np.inf), np.inf))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The ramp of one rung: its parameters and the theorem's data ``F0, G0, D``."""
+
+    p: float
+    c: float
+    a: float
+    T: float
+    F0: float
+    D: float | None
+    b: float = 0.0
+    omega: float = 1.0
+
+    def problem(self):
+        from numeric.problems.ramp import ramp_1d
+        return ramp_1d(self.p, self.c, self.a, self.T, self.b, self.omega)
+
+    def params(self) -> dict:
+        return dict(builder="ramp_1d", p=self.p, c=self.c, a=self.a, T=self.T, b=self.b,
+                    omega=self.omega)
+
+
+def washboard(wc: WorstCase, eps: float) -> Instance:
+    """The non-convex washboard of ``wc`` at ``eps``: ``f'`` oscillates in
+    ``[-a, -a + 2b]`` with ``b = wave a`` and ``a - 2b = NONCONVEX_SLOPE eps``, at the
+    frequency ``omega = sqrt(L_1/b)`` that makes ``b omega^2 = L_1 = 6 c`` (the class
+    constant); ``T`` puts ``F0`` near 1 (``F0`` is computed)."""
+    from numeric.problems.ramp import ramp_1d
+    a = NONCONVEX_SLOPE * eps / (1.0 - 2.0 * wc.wave)
+    b = wc.wave * a
+    L1 = 6.0 * wc.c
+    omega = math.sqrt(L1 / b)
+    T = 1.0 / (a - b)
+    prob = ramp_1d(wc.p, wc.c, a, T, b, omega)
+    F0 = float(prob.value(prob.x0)) - prob.f_star
+    return Instance(p=wc.p, c=wc.c, a=a, T=T, F0=F0, D=None, b=b, omega=omega)
+
+
+def instance(wc: WorstCase, setting: str, eps: float, step: str = "theory") -> Instance:
+    """The ramp of ``wc`` for target ``eps`` in ``setting`` (module docstring); the
+    washboard for the adaptive search's non-convex rows of a class that has one."""
+    from numeric.problems.ramp import ramp_minimizer
+    p, c = wc.p, wc.c
+    if setting == "nonconvex" and step == "adaptive" and wc.wave is not None:
+        return washboard(wc, eps)
+    if setting == "nonconvex":
+        a = NONCONVEX_SLOPE * eps
+        u, _ = ramp_minimizer(p, c, a)
+        T = 1.0 / a - u * (p - 1.0) / p
+        if T < 0.0:
+            raise ValueError(f"eps = {eps:g} is too large for F0 = 1 on the ramp of {wc.label}.")
+        return _with_data(p, c, a, T, convex=False)
+    # convex: T + u* = D = 1 and a (T + u*(p-1)/p) = a (1 - u*/p) = CONVEX_GAP eps
+    a = CONVEX_GAP * eps
+    for _ in range(60):
+        u, _ = ramp_minimizer(p, c, a)
+        a_new = CONVEX_GAP * eps / (1.0 - u / p)
+        if abs(a_new - a) <= 1e-15 * a:
+            break
+        a = a_new
+    u, _ = ramp_minimizer(p, c, a)
+    if u >= 1.0:
+        raise ValueError(f"eps = {eps:g} is too large for D = 1 on the ramp of {wc.label}.")
+    return _with_data(p, c, a, 1.0 - u, convex=True)
+
+
+def _with_data(p, c, a, T, convex):
+    from numeric.problems.ramp import ramp_minimizer
+    u, f_star = ramp_minimizer(p, c, a)
+    F0 = a * T - f_star
+    D = None
+    if convex:
+        # the sublevel set {f <= f(-T)} is [-T, r] with r > u* the root of
+        # c r^p - a r = a T; D = max(T + u*, r - u*), r bracketed from above
+        lo, hi = u, max(2.0 * u, 1.0)
+        while c * hi ** p - a * hi <= a * T:
+            hi *= 2.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if c * mid ** p - a * mid <= a * T:
+                lo = mid
+            else:
+                hi = mid
+        D = _up(max(T + u, hi - u))
+    return Instance(p=p, c=c, a=a, T=T, F0=F0, D=D)
+
+
+def ladder(wc: WorstCase, setting: str) -> np.ndarray:
+    """``eps`` over :data:`DECADES` decades, from the ``eps`` at which the theory step
+    needs about :data:`MIN_COUNT` iterations (single-monomial ``pi(t) = t^alpha / M``:
+    ``F0 M a^-(1+alpha)`` non-convex, ``D M a^-alpha / 2`` convex)."""
+    b = wc.claim().bound()
+    (alpha,), (M,) = b.alphas(), b.Ms()
+    if setting == "nonconvex":
+        top = (M / MIN_COUNT) ** (1.0 / (1.0 + alpha)) / NONCONVEX_SLOPE
+    else:
+        top = (0.5 * M / MIN_COUNT) ** (1.0 / alpha) / CONVEX_GAP
+    return top * 10.0 ** (-np.arange(DECADES * RUNGS_PER_DECADE + 1) / RUNGS_PER_DECADE)
+
+
+def _run(wc, inst, setting, step, eps, bound, theorem):
+    """Iterations to ``eps`` on one instance: ``(observed, K, n_steps, violation)``."""
+    from numeric.solver import count_gns, minimize_gns
+    from theory.rates import cumulative_lag
+    prob = inst.problem()
+    stop = (dict(gtol=eps, ftol=0.0, f_star=None) if setting == "nonconvex"
+            else dict(gtol=0.0, ftol=eps, f_star=prob.f_star))
+    data = dict(F0=inst.F0, G0=abs(float(prob.grad(prob.x0)[0])), D=inst.D)
+    if step == "theory":
+        K = float(theorem.K_numeric(np.array([eps]), **data)[0])
+        cap = int(math.floor(K)) + 2      # still above eps after K + 1 steps: refuted
+        r = count_gns(prob, hessian=wc.hessian, step="theory", bound=(bound.alphas(), bound.Ms()),
+                      max_iter=cap, chunk=1 << 17, **stop)
+        nit, status = r["nit"], r["status"]
+        if r["n_rejected"] or r["f_increase_max"] > 0.0:
+            return nit, K, nit, _violation(
+                "acceptance", "f_k - f_next >= g_next^2/(8 lam_k) and f_next <= f_k",
+                r["n_rejected"], 0, inst, step, eps,
+                dict(largest_increase=r["f_increase_max"]))
+    else:
+        res = minimize_gns(prob, hessian=wc.hessian, step="adaptive", max_iter=ADAPTIVE_MAX_ITER,
+                           **stop)
+        tr = res.trace
+        nit, status = res.nit, res.status
+        lag = cumulative_lag(tr.gamma, bound.pi(np.asarray(tr.gnorm[:tr.n_steps], float)))
+        K = float(theorem.K_numeric(np.array([eps]), n_lag=float(lag[-1]), **data)[0])
+    reached = status in ("converged_gnorm", "converged_fgap")
+    if not reached or nit - 1 > K:
+        return nit, K, nit, _violation(
+            f"{setting}_{step}", theorem.conclusion, nit - 1 if reached else f"> {nit - 1}",
+            K, inst, step, eps, dict(status=status))
+    return nit, K, nit, None
+
+
+def _violation(name, statement, lhs, rhs, inst, step, eps, extra):
+    return Counterexample(inequality=name, statement=statement, lhs=lhs, rhs=rhs,
+                          instance=inst.params(), run=step, extra=dict(eps=eps, **extra))
+
+
+def family_row(wc: WorstCase, setting: str, step: str, *, constant: float | None = None
+               ) -> tuple[dict, Any]:
+    """The tightness row of one (class, setting, step rule) and its verdict.
+
+    ``constant`` replaces the theorem's decrease constant (16 or 32); it exists so
+    that tests can show that a theorem with a wrong constant FAILs on its ramp."""
+    from theory.rates import RateTheorem
+    bound = wc.claim().bound()
+    theorem = RateTheorem(bound=bound, setting=setting, step=step, constant=constant)
+    eps_l, obs, Ks = [], [], []
+    tried, violation = 0, None
+    for eps in ladder(wc, setting):
+        inst = instance(wc, setting, float(eps), step)
+        nit, K, n, bad = _run(wc, inst, setting, step, float(eps), bound, theorem)
+        tried += n + 1
+        eps_l.append(float(eps))
+        obs.append(int(nit))
+        Ks.append(K)
+        if bad is not None:
+            violation = bad
+            break
+    pred = float(theorem.predicted_exponent)
+    pts = [(e, k) for e, k in zip(eps_l, obs) if k >= 2]
+    fitted = (fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"]
+              if len(pts) >= 3 else None)
+    ratios = [k / K for k, K in zip(obs, Ks) if K > 0]
+    best = max(ratios) if ratios else None
+    met = (fitted is not None and abs(fitted - pred) <= EXPONENT_TOLERANCE * pred
+           and best is not None and best >= RATIO_TARGET)
+    name = f"worst_case:{wc.label}"
+    claim = f"tightness:{setting}_{step}"
+    measure = "||g||" if setting == "nonconvex" else "f - f*"
+    what = (f"{len(obs)} ramp instances ({DECADES} decades of eps, {measure} <= eps), "
+            f"{tried} iterates")
+    v = decide(name, claim, tried=tried, what=what, violation=violation,
+               violation_detail=f"the {setting} {step} theorem fails on its ramp",
+               observed=dict(fitted_exponent=fitted, best_ratio=best),
+               predicted=dict(exponent=pred))
+    if best:
+        v.detection_threshold = 1.0 / best
+        v.threshold_note = ("K(eps) deflated by this factor would FAIL on the ramp "
+                            f"(best observed/K = {best:.3g})")
+    family = (f"washboard ramp_1d(p={wc.p:g}, c={wc.c:.6g}, b = {wc.wave:g} a)"
+              if inst.b else f"ramp_1d(p={wc.p:g}, c={wc.c:.6g})")
+    row = {"class": wc.label, "instance": family,
+           "rule": step, "setting": setting, "measure": measure,
+           "predicted_exponent": pred, "fitted_exponent": fitted, "best_ratio": best,
+           "limit_ratio": limit_ratio(wc, setting, step),
+           "target_met": bool(met), "eps": eps_l, "observed": obs, "K": Ks,
+           "verdict": v.verdict, "note": "" if met else shortfall(wc, setting, step, fitted, best)}
+    return row, v
+
+
+def shortfall(wc: WorstCase, setting: str, step: str, fitted, best) -> str:
+    """Why a row misses a target (docs/theory.md 5.5)."""
+    if step == "adaptive" and setting == "nonconvex" and wc.wave is not None:
+        return ("on the washboard (H of both signs, |H| ~ sqrt(L a)) the adaptive steps stay "
+                "near pi(g) most of the time, but from points where H < 0 nearly cancels "
+                "lambda the step g/(H + lambda) jumps over many periods and is accepted "
+                f"(the decrease grows with its length): fitted {_f(fitted)} against "
+                f"{_f(pred_exponent(wc, setting, step))}; no 1-D instance that keeps every "
+                "adaptive step at O(pi(g)) was found (docs/theory.md 5.5)")
+    if step == "adaptive":
+        return ("the adaptive search doubles gamma while H = 0 (every trial on the linear part "
+                "is accepted) and crosses the ramp in O(log(1/eps)) steps: the ramp is the "
+                "theory step's worst case, not the adaptive search's")
+    alpha = float(wc.claim().bound().alphas()[0])
+    if setting == "convex":
+        return (f"on the ramp observed/K(eps) -> 2^-alpha/64 = {2.0 ** -alpha / 64:.3g} "
+                "(alpha = {:.3g}): a factor 8 from the acceptance test (the ramp decreases f by "
+                "phi(g), the proof counts phi(g)/8), 2 from the mild steps, 2 from the phase "
+                "threshold e_j = delta_j/(2D) and 2 from F0 <= 2 eps".format(alpha))
+    return f"fitted {fitted}, best ratio {best}"
+
+
+def _f(v) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def pred_exponent(wc: WorstCase, setting: str, step: str) -> float:
+    from theory.rates import theorem as rate_theorem
+    return float(rate_theorem(wc.claim().bound(), convex=setting == "convex",
+                              step=step).predicted_exponent)
+
+
+def tightness(progress=None) -> dict:
+    """Every row of :data:`WORST_CASES` x settings x step rules:
+    ``{"rows": [...], "verdicts": [...], "targets": {...}}`` (rows as in summary.json's
+    ``"tightness"`` table)."""
+    rows, verdicts = [], []
+    jobs = [(wc, s, st) for wc in WORST_CASES for s in SETTINGS for st in STEPS]
+    for i, (wc, s, st) in enumerate(jobs):
+        if progress is not None:
+            progress(i + 1, len(jobs), f"worst case {wc.label} ({s}, {st})")
+        row, v = family_row(wc, s, st)
+        rows.append(row)
+        verdicts.append(v)
+    met = sorted({r["class"] for r in rows if r["target_met"]})
+    return {"rows": rows, "verdicts": verdicts,
+            "targets": dict(exponent_tolerance=EXPONENT_TOLERANCE, ratio=RATIO_TARGET,
+                            classes_met=met)}
