@@ -266,7 +266,7 @@ def phase_section(phase: dict | None, figure: str | None) -> str:
 def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
                     meta: dict | None = None, selftest: dict | None = None,
                     tightness: dict | None = None) -> str:
-    recs = records(reports) + tightness_report.records(tightness)
+    recs = records(reports) + tightness_report.records(tightness, RECORD_KEYS)
     rows = rate_rows(reports)
     c = counts(recs)
     figures = figures or {}
@@ -340,7 +340,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
     """
     out = Path(out)
-    recs = records(reports) + tightness_report.records(tightness)
+    recs = records(reports) + tightness_report.records(tightness, RECORD_KEYS)
     rows = rate_rows(reports)
     written = write_records(out, recs) + [write_rates(out, rows)]
     fig_paths: dict[str, str] = {}

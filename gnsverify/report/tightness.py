@@ -9,12 +9,11 @@ COLUMNS = ("class", "setting", "rule", "instance", "predicted exponent", "fitted
            "best observed/K", "derived limit", "targets", "verdict")
 
 
-def records(tight: dict | None) -> list[dict]:
-    """The verdicts of the worst-case families as claim records."""
-    from gnsverify.report.campaign import RECORD_KEYS
+def records(tight: dict | None, keys) -> list[dict]:
+    """The verdicts of the worst-case families as claim records with ``keys``."""
     if not tight:
         return []
-    return [{k: jsonable(v.to_dict().get(k)) for k in RECORD_KEYS} for v in tight["verdicts"]]
+    return [{k: jsonable(v.to_dict().get(k)) for k in keys} for v in tight["verdicts"]]
 
 
 def _body(rows: list[dict]) -> list[list]:
