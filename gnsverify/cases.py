@@ -119,6 +119,10 @@ class Case:
     box: Any = None                     # [(lo_i, hi_i)]: where the claim's constants hold
                                         # (None: everywhere); claims are decided only where
                                         # the ball of radius pi(||g(x)||) around x lies in it
+    #: ``region_claim(points, radii)``: the class claim with constants certified on the
+    #: union of the balls ``B(points[k], radii[k])`` (instance constants, when the class
+    #: constant has a closed form in the region; gnsverify.instance_constants)
+    region_claim: Callable[[np.ndarray, np.ndarray], Any] | None = None
     _problem_cache: Any = field(default=None, init=False, repr=False, compare=False)
     _bound_cache: Any = field(default=None, init=False, repr=False, compare=False)
 

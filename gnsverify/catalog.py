@@ -416,8 +416,19 @@ def _chebyshev_rosenbrock(params: dict | None = None):
     return Case(
         name="chebyshev_rosenbrock_gn", problem=p, claim=_classes().lipschitz_hessian(L2=_up(L2)),
         error_model=err, hessian="gauss_newton", convex=False, max_iter=80, x0=x0,
+        region_claim=_chebyshev_region_claim,
         params=dict(n=n, p=2.0, x1=float(args["x1"])),
         description=" ".join(_chebyshev_rosenbrock.__doc__.split()))
+
+
+def _chebyshev_region_claim(points, radii):
+    """The Lipschitz-Hessian claim of the Chebyshev-Rosenbrock chain (``p = 2``) on the
+    balls ``B(x_k, r_k)``: ``|D^3 f(y)[h]^3| <= 12 (1 + 4 X) ||h||^3`` with ``X`` the
+    largest ``|y_i|``, ``i < n - 1``, on them (the derivation of the docstring above, on
+    a region instead of the sublevel set)."""
+    P = np.asarray(points, float)
+    X = float(np.max(np.abs(P[:, :-1]).max(axis=1) + np.asarray(radii, float)))
+    return _classes().lipschitz_hessian(L2=_up(12 * (1 + 4 * X)))
 
 
 def _logsumexp(params: dict | None = None):
@@ -434,7 +445,17 @@ def _logsumexp(params: dict | None = None):
         name="logsumexp_weighted_gn", problem=p, claim=_classes().QuasiSelfConcordant(Q=2 * R / mu),
         error_model=_approx().weighted_gauss_newton_lse(mu, R), hessian="weighted_gn", convex=False,
         max_iter=60, x0=x0, constants_how={"M": "certified", "C2": "certified"},
+        region_claim=lambda points, radii: _lse_diameter_claim(p.data[0], mu),
         params=dict(args), description=" ".join(_logsumexp.__doc__.split()))
+
+
+def _lse_diameter_claim(A, mu: float):
+    """QSC for LogSumExp with the data's own constant: the third moment of ``<a_j, u>``
+    under the softmax weights is at most its range times its variance, and the range is
+    at most ``||u|| diam{a_j}``: ``Q = diam/mu <= 2R/mu`` (everywhere, so on any region)."""
+    A = np.asarray(A, float)
+    diam = max(float(np.linalg.norm(A[i] - A[j])) for i in range(len(A)) for j in range(i))
+    return _classes().QuasiSelfConcordant(Q=_up(diam / mu))
 
 
 def _cosh_l0l1(params: dict | None = None):

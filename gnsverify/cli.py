@@ -100,9 +100,13 @@ def cmd_verify(args) -> int:
             phase = phase_experiment(seed=args.seed, progress=progress)
         tight = None
         if with_tightness:
+            from gnsverify.instance_constants import DEFAULT_CASES, FLAGSHIP, instance_constants
             from gnsverify.tightness import tightness
             progress("worst-case families (tightness)")
-            tight = tightness(progress=progress)
+            tight = dict(worst_cases=tightness(progress=progress))
+            progress("instance-certified constants")
+            tight["instance_constants"] = instance_constants(
+                FLAGSHIP if budget == "thorough" else DEFAULT_CASES, progress=progress)
         mode = args.selftest or ("quick" if cases is None else "none")
         st = None
         if mode != "none":
@@ -120,8 +124,10 @@ def cmd_verify(args) -> int:
         print(f"{PROG}: warning: {w}.", file=sys.stderr)
     if tight is not None:
         say("\nhow tight each theorem is (worst-case families, docs/theory.md 5.5):")
-        say(rep.tightness.table(tight, "text"))
-        say(rep.tightness.headline(tight))
+        say(rep.tightness.table(tight["worst_cases"], "text"))
+        say(rep.tightness.headline(tight["worst_cases"]))
+        say("\nthe flagship cases with instance-certified constants (docs/theory.md 5.6):")
+        say(rep.instance_constants.table(tight["instance_constants"], "text"))
     if st is not None:
         say("\n" + rep.selftest.headline(st))
     c = summary["counts"]

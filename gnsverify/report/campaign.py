@@ -18,8 +18,10 @@ Files written by :func:`write_campaign` into an output folder:
 ``rates.csv``       the rate table (one row per case)
 ``summary.json``    settings, overall verdict, counts, rate table rows, detection
                     thresholds (per case, and the weakly tested claims), the
-                    tightness table (worst-case families), the code paths the runs
-                    covered, the selftest's counts, and the list of files written
+                    tightness tables (``"tightness"``: worst-case families;
+                    ``"instance_constants"``: the flagship cases with instance
+                    constants), the code paths the runs covered, the selftest's
+                    counts, and the list of files written
 ``figures/*.png``   convergence figures and the empirical phase diagram
 ``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
 ``selftest.json``
@@ -34,9 +36,11 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
-from gnsverify.report.format import dumps, fmt, jsonable, markdown_table, slug, text_table, write_csv
+from gnsverify.report.format import (dumps, fmt, jsonable, markdown_table, slug, text_table,
+                                     verdict_records, write_csv)
 from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
+from gnsverify.report import instance_constants as instance_report
 from gnsverify.report import tightness as tightness_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
@@ -263,10 +267,17 @@ def phase_section(phase: dict | None, figure: str | None) -> str:
     return "\n".join(lines)
 
 
+def _extra_records(tightness: dict | None) -> list[dict]:
+    """The claim records of the tightness runs (worst cases and instance constants)."""
+    if not tightness:
+        return []
+    return verdict_records([v for part in tightness.values() for v in part["verdicts"]], RECORD_KEYS)
+
+
 def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
                     meta: dict | None = None, selftest: dict | None = None,
                     tightness: dict | None = None) -> str:
-    recs = records(reports) + tightness_report.records(tightness, RECORD_KEYS)
+    recs = records(reports) + _extra_records(tightness)
     rows = rate_rows(reports)
     c = counts(recs)
     figures = figures or {}
@@ -292,9 +303,10 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     w = worth.section(recs)
     if w:
         lines += [w, ""]
-    tg = tightness_report.section(tightness)
-    if tg:
-        lines += [tg, ""]
+    for part, rep_mod in (("worst_cases", tightness_report), ("instance_constants", instance_report)):
+        sec = rep_mod.section((tightness or {}).get(part))
+        if sec:
+            lines += [sec, ""]
     st = selftest_report.section(selftest)
     if st:
         lines += [st, ""]
@@ -337,10 +349,12 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
-    Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
+    ``tightness``: ``{"worst_cases": gnsverify.tightness.tightness(),
+    "instance_constants": gnsverify.instance_constants.instance_constants()}`` (either
+    part may be absent). Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
     """
     out = Path(out)
-    recs = records(reports) + tightness_report.records(tightness, RECORD_KEYS)
+    recs = records(reports) + _extra_records(tightness)
     rows = rate_rows(reports)
     written = write_records(out, recs) + [write_rates(out, rows)]
     fig_paths: dict[str, str] = {}
@@ -378,7 +392,8 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "settings": jsonable(meta or {}),
         "rates": rows,
         "detection_thresholds": worth.summary(recs),
-        "tightness": tightness_report.summary(tightness),
+        "tightness": tightness_report.summary((tightness or {}).get("worst_cases")),
+        "instance_constants": instance_report.summary((tightness or {}).get("instance_constants")),
         "paths": paths.summary(reports) if any(getattr(r, "runs", None) for r in reports) else None,
         "selftest": None if not selftest else {k: v for k, v in selftest.items() if k != "variants"},
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],

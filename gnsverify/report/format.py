@@ -122,3 +122,8 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, allow_nan=False)
     return value
+
+
+def verdict_records(verdicts, keys) -> list[dict]:
+    """Claim records (dicts with ``keys``, JSON-ready) of a list of verdicts."""
+    return [{k: jsonable(v.to_dict().get(k)) for k in keys} for v in verdicts]

@@ -9,13 +9,6 @@ COLUMNS = ("class", "setting", "rule", "instance", "predicted exponent", "fitted
            "best observed/K", "derived limit", "targets", "verdict")
 
 
-def records(tight: dict | None, keys) -> list[dict]:
-    """The verdicts of the worst-case families as claim records with ``keys``."""
-    if not tight:
-        return []
-    return [{k: jsonable(v.to_dict().get(k)) for k in keys} for v in tight["verdicts"]]
-
-
 def _body(rows: list[dict]) -> list[list]:
     return [[r["class"], r["setting"], r["rule"], r["instance"], fmt(r["predicted_exponent"], 3),
              "n/a" if r["fitted_exponent"] is None else fmt(r["fitted_exponent"], 3),

@@ -7,7 +7,7 @@ import pytest
 
 from theory import approximations, constants, fisher_regression, inequalities, interval, monomials
 from theory.classes import DERIVATION_STEPS
-from gnsverify import tightness
+from gnsverify import instance_constants, tightness
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "theory.md").read_text(encoding="utf-8")
 
@@ -20,6 +20,7 @@ SOURCES = {
     "theory.interval": tuple(interval.INEQUALITIES),
     "theory.monomials": tuple(monomials.INEQUALITIES),
     "gnsverify.tightness": tightness.RELATIONS,
+    "gnsverify.instance_constants": instance_constants.RELATIONS,
 }
 
 
