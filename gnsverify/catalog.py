@@ -242,6 +242,10 @@ def families() -> dict:
             lambda d: gs.far_starts(8.0).map(lambda e: {**d, **e})), lambda d: _logistic_exact(**d)),
         "logistic_wide": Family("logistic_wide", gs.logistic_data(m=(2, 4), n=(12, 24)),
                                 lambda d: _logistic_exact("logistic_wide_exact_qsc", **d)),
+        "log_barrier": Family("log_barrier", st.one_of(
+            st.floats(0.05, 0.9), st.floats(1.2, 6.0)).map(lambda v: {"x0": v}), log_barrier_case),
+        "separable_logistic": Family("separable_logistic", gs.separable_data(),
+                                     separable_logistic_case),
         "logistic_fisher": Family("logistic_fisher", gs.logistic_data(),
                                   _fisher_instance("logistic", "logistic_fisher")),
         "softmax_fisher": Family("softmax_fisher", gs.softmax_data(),
@@ -297,6 +301,91 @@ def _fisher_instance(builder: str, name: str):
         return _logistic_fisher(name, builder, args, float(args["lam"]), 40,
                                 f"Synthetic {builder} regression, Fisher approximation, {args}.")
     return build
+
+
+def separable_logistic_case(params: dict) -> Case:
+    """Unregularized logistic regression on separable data, Fisher approximation: QSC
+    (``Q = R``) + the separable error model ``C1 = 0``, ``C2 = R^2/mu`` (margin ``mu``
+    of the separating ``w``), ``f* = inf f = 0`` (not attained) and ``D = D_sep`` with
+    ``f <= D_sep ||g||`` on the sublevel set (docs/theory.md 5.F,
+    `flagship_separable_gap`, `flagship_separable_gradient`): linear for every ``eps``.
+    Data: Gaussian rows with ``|<a_j, w>| >= margin``, ``y = sign <a_j, w>``; start
+    ``x0 = 2 w``."""
+    from theory import fisher_regression as fr
+    m, n = int(params["m"]), int(params["n"])
+    margin, seed = float(params["margin"]), int(params["seed"])
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal(n)
+    w /= np.linalg.norm(w)
+    rows = []
+    while len(rows) < m:
+        a = rng.standard_normal(n)
+        if abs(a @ w) >= margin:
+            rows.append(a)
+    A = np.array(rows)
+    y = np.where(A @ w > 0, 1.0, -1.0)
+    p = _problems().logistic(A=A, y=y, lam=0.0)
+    x0 = 2.0 * w
+    f0 = _up(float(p.value(x0)) * (1 + VALUE_ROUNDING))
+    claim = fr.separable_logistic_claim(A, y, w, float(f0))
+    return Case(
+        name="logistic_separable_fisher", problem=p, claim=claim.function_class,
+        error_model=claim.error_model, hessian="fisher", convex=True, f_star=0.0,
+        f_star_how="construction", D=_up(float(claim.D)), D_how="certified", x0=x0,
+        max_iter=300, constants_how={"M": "certified", "C2": "certified"},
+        params=dict(family="separable_logistic", **params),
+        description=" ".join(separable_logistic_case.__doc__.split()) + f" m = {m}, n = {n}.")
+
+
+def _bisect(F, lo: float, hi: float) -> tuple[float, float]:
+    """A bracket ``[a, b]``, ``b - a <= 1e-14 (1 + |b|)``, of the root of the monotone
+    ``F`` on ``[lo, hi]`` (``F(lo)`` and ``F(hi)`` of opposite signs)."""
+    s = math.copysign(1.0, F(hi))
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if s * F(mid) > 0:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-14 * (1 + abs(hi)):
+            break
+    return lo, hi
+
+
+def log_barrier_case(params: dict) -> Case:
+    """``f(x) = x - 1 - log x`` on ``x > 0`` (``f* = 0`` at ``x* = 1``): self-concordant
+    (``nu = 3``, ``M_f = 2``: the third derivative is ``2 x^-3 = 2 (x^-2)^(3/2)``), with
+    the Hessian ``x^-2`` unbounded. The claim is the reduction ``gsc_to_qsc`` on the box
+    ``[x_l/1.7, x_r + 1]`` around the sublevel set ``[x_l, x_r] = {f <= f(x0)}``
+    (``L = (1.7/x_l)^2``; a ball of radius ``pi = z* x_l/3.4`` around a point of the
+    sublevel set stays in the box): ``alpha = 0``. Without a Hessian bound no bound with
+    ``alpha >= 0`` exists (docs/theory.md 3.6: ``gamma(x) = 2/||g(x)||`` for ``-log x``)."""
+    from numeric.problems.expression import expression_problem
+    from theory.tape import compile_tape
+    x0 = float(params.get("x0", 0.25))
+    if not (x0 > 0 and x0 != 1.0):
+        raise ValueError(f"x0 must be positive and not the minimizer 1; got {x0!r}.")
+    x = sp.Symbol("x")
+    f = x - 1 - sp.log(x)
+    vg = compile_tape([f, sp.diff(f, x)], [x])
+    hs = compile_tape([sp.diff(f, x, 2)], [x])
+    p = expression_problem(vg.to_dict(), hs.to_dict(), np.array([x0]), name="log_barrier",
+                           convex=True, f_star=0.0, x_star=np.array([1.0]))
+    f0 = x0 - 1 - math.log(x0)
+
+    def F(t):
+        return t - 1 - math.log(t) - f0
+
+    x_l = x0 if x0 < 1 else _bisect(F, 1e-300, 1.0)[0]
+    x_r = x0 if x0 > 1 else _bisect(F, 1.0, 4.0 * f0 + 4.0)[1]
+    lo = x_l / 1.7
+    cls = _classes().GeneralizedSelfConcordant(nu=3, M_f=2, L=_up(1.0 / lo ** 2))
+    return Case(
+        name="gsc_log_barrier", problem=p, claim=cls, hessian="exact", convex=True,
+        D=_up(max(1.0 - x_l, x_r - 1.0)), D_how="construction", x0=np.array([x0]),
+        max_iter=300, box=[(lo, x_r + 1.0)], constants_how={"M": "closed form"},
+        params=dict(family="log_barrier", x0=x0),
+        description=" ".join(log_barrier_case.__doc__.split()) + f" x0 = {x0:g}.")
 
 
 def _direction(n: int, seed: int) -> np.ndarray:
@@ -569,6 +658,9 @@ _BUILDERS = {
         "softmax_digits_fisher", "softmax_digits", dict(lam=1e-2), 1e-2, 25,
         "Softmax regression on digits (n = 640), Fisher approximation: QSC (Q = 2 max ||a_j||) "
         "+ Fisher error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
+    "gsc_log_barrier": lambda: log_barrier_case(dict(x0=0.25)),
+    "logistic_separable_fisher": lambda: separable_logistic_case(
+        dict(m=30, n=3, margin=0.3, seed=10)),
     "logsumexp_weighted_gn": _logsumexp,
     "chebyshev_rosenbrock_gn": _chebyshev_rosenbrock,
     "rosenbrock_equations_gn": _rosenbrock_equations,
@@ -589,6 +681,7 @@ FAMILY_OF = {
     "logistic_wide_exact_qsc": "logistic_wide", "holder_1d_nu1_exhausted": "holder_1d_exhausted",
     "logistic_breast_cancer_fisher": "logistic_fisher", "softmax_wine_fisher": "softmax_fisher",
     "softmax_digits_fisher": "softmax_fisher", "logsumexp_weighted_gn": "logsumexp",
+    "logistic_separable_fisher": "separable_logistic", "gsc_log_barrier": "log_barrier",
     "chebyshev_rosenbrock_gn": "chebyshev_rosenbrock",
     "rosenbrock_equations_gn": "rosenbrock_equations",
     "synthetic_psd_nu1_beta0.5": "synthetic", "synthetic_psd_nu1_beta0": "synthetic_beta0",

@@ -83,6 +83,13 @@ def softmax_data(m=(10, 40), d=(1, 4), K=(2, 4), lam=(1e-3, 1e-1)):
                                   "seed": st.integers(0, 2**16)})
 
 
+def separable_data(m=(8, 40), n=(2, 5), margin=(0.1, 0.5)):
+    """Separable logistic regression (no regularizer): ``{"m", "n", "margin", "seed"}``."""
+    return st.fixed_dictionaries({"m": st.integers(*m), "n": st.integers(*n),
+                                  "margin": _unit_floats(*margin),
+                                  "seed": st.integers(0, 2**16)})
+
+
 def plane_points(lo=-2.5, hi=2.5):
     """Starting points in the square ``[lo, hi]^2``: ``{"x0": [x1, x2]}``."""
     return st.tuples(_unit_floats(lo, hi), _unit_floats(lo, hi)).map(
