@@ -244,6 +244,8 @@ def families() -> dict:
                                 lambda d: _logistic_exact("logistic_wide_exact_qsc", **d)),
         "log_barrier": Family("log_barrier", st.one_of(
             st.floats(0.05, 0.9), st.floats(1.2, 6.0)).map(lambda v: {"x0": v}), log_barrier_case),
+        "chebyshev_fisher": Family("chebyshev_fisher", st.fixed_dictionaries(
+            {"x1": st.floats(0.5, 0.95), "dx2": st.floats(-0.2, 0.2)}), chebyshev_fisher_case),
         "separable_logistic": Family("separable_logistic", gs.separable_data(),
                                      separable_logistic_case),
         "logistic_fisher": Family("logistic_fisher", gs.logistic_data(),
@@ -386,6 +388,44 @@ def log_barrier_case(params: dict) -> Case:
         max_iter=300, box=[(lo, x_r + 1.0)], constants_how={"M": "closed form"},
         params=dict(family="log_barrier", x0=x0),
         description=" ".join(log_barrier_case.__doc__.split()) + f" x0 = {x0:g}.")
+
+
+def chebyshev_fisher_case(params: dict) -> Case:
+    """Chebyshev-Rosenbrock chain ``n = 2`` as the non-convex least-squares problem
+    ``f = (1/4)||u||^4``, ``u = ((1 - x1)/2, x2 - 2 x1^2 + 1)``, with the rank-one Fisher
+    term ``H = 2 (J^T u)(J^T u)^T`` alone: stationarity claim. On the sublevel set
+    ``{||u|| <= U = (4 f0)^(1/4)}`` (``x1 in [1 - 2U, 1 + 2U]``,
+    ``x2 in [2 x1^2 - 1 - U, 2 x1^2 - 1 + U]``, inside the box ``X``):
+    `fisher_term_gap` with ``S >= ||J||_F``, ``mu = |det J|/||J||_F``, ``L_u = 4``;
+    ``L_2`` certified on the box by interval branch and bound
+    (``theory.constants.hessian_lipschitz_constant``)."""
+    from theory.constants import hessian_lipschitz_constant
+    from theory.expr import SymbolicFunction
+    x1v, dx2 = float(params.get("x1", 0.6)), float(params.get("dx2", 0.1))
+    x0 = np.array([x1v, 2 * x1v * x1v - 1 + dx2])
+    p = _problems().chebyshev_rosenbrock(n=2, p=4.0)
+    f0 = float(p.value(x0))
+    if not f0 > 0:
+        raise ValueError("x0 must not be the minimizer (1, 1).")
+    U = (4 * f0) ** 0.25
+    a, b = 1 - 2 * U - 0.05, 1 + 2 * U + 0.05
+    sq = max(a * a, b * b) if a * b > 0 else max(a * a, b * b)
+    lo2 = 2 * (min(abs(a), abs(b)) ** 2 if a * b > 0 else 0.0) - 1 - U - 0.05
+    box = [(a, b), (lo2, 2 * sq - 1 + U + 0.05)]
+    y1, y2 = sp.symbols("x1 x2")
+    fsym = (((1 - y1) / 2) ** 2 + (y2 - 2 * y1 ** 2 + 1) ** 2) ** 2 / 4
+    L2 = hessian_lipschitz_constant(SymbolicFunction(fsym, [y1, y2]), box)
+    if L2.how != "certified":
+        raise ValueError(f"L_2 could not be certified on the box {box} ({L2.how}).")
+    S = math.sqrt(0.25 + 1 + 16 * sq)
+    err = _approx().fisher_term(4, _up(S), _down(0.5 / S), L_u=4, U=_up(U))
+    return Case(
+        name="chebyshev_fisher_nonconvex", problem=p,
+        claim=_classes().lipschitz_hessian(L2=_up(L2.value)), error_model=err,
+        hessian="fisher_term", convex=False, x0=x0, box=box, max_iter=2000,
+        constants_how={"M": "certified", "C2": "certified"},
+        params=dict(family="chebyshev_fisher", x1=x1v, dx2=dx2),
+        description=" ".join(chebyshev_fisher_case.__doc__.split()) + f" x0 = {list(x0)}.")
 
 
 def _direction(n: int, seed: int) -> np.ndarray:
@@ -659,6 +699,7 @@ _BUILDERS = {
         "Softmax regression on digits (n = 640), Fisher approximation: QSC (Q = 2 max ||a_j||) "
         "+ Fisher error model (C1 = 2 R^2 f*, C2 = 2 R^2 D)."),
     "gsc_log_barrier": lambda: log_barrier_case(dict(x0=0.25)),
+    "chebyshev_fisher_nonconvex": lambda: chebyshev_fisher_case(dict(x1=0.6, dx2=0.1)),
     "logistic_separable_fisher": lambda: separable_logistic_case(
         dict(m=30, n=3, margin=0.3, seed=10)),
     "logsumexp_weighted_gn": _logsumexp,
@@ -682,6 +723,7 @@ FAMILY_OF = {
     "logistic_breast_cancer_fisher": "logistic_fisher", "softmax_wine_fisher": "softmax_fisher",
     "softmax_digits_fisher": "softmax_fisher", "logsumexp_weighted_gn": "logsumexp",
     "logistic_separable_fisher": "separable_logistic", "gsc_log_barrier": "log_barrier",
+    "chebyshev_fisher_nonconvex": "chebyshev_fisher",
     "chebyshev_rosenbrock_gn": "chebyshev_rosenbrock",
     "rosenbrock_equations_gn": "rosenbrock_equations",
     "synthetic_psd_nu1_beta0.5": "synthetic", "synthetic_psd_nu1_beta0": "synthetic_beta0",

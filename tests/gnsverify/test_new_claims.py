@@ -91,3 +91,37 @@ def test_the_new_cases_pass_in_the_catalog():
         rep = verify(get_case(name), budget="quick")
         assert rep.verdict == "PASS", [(v.claim, v.verdict, v.detail) for v in rep.verdicts]
         assert any(v.claim == "global_bound" and v.verdict == "PASS" for v in rep.verdicts)
+
+
+def test_the_nonconvex_fisher_case_constants_hold_on_its_region():
+    """`fisher_term_gap` with the case's ``S``, ``mu``, ``L_u``, ``U`` at sampled points of
+    the sublevel set, the sublevel set inside the box, ``L_2`` above the sampled third
+    derivative on the box, and a point where ``f`` is not convex."""
+    from gnsverify.catalog import chebyshev_fisher_case
+    case = chebyshev_fisher_case(dict(x1=0.6, dx2=0.1))
+    P = case.get_problem()
+    (a, b), (c, d) = case.box
+    f0 = P.value(case.start())
+    err = case.error_model
+    rng = np.random.default_rng(2)
+    L2 = float(case.claim.params["L2"])
+    hit, nonconvex = 0, False
+    for _ in range(4000):
+        x = np.array([rng.uniform(a, b), rng.uniform(c, d)])
+        if np.min(np.linalg.eigvalsh(P.hess(x))) < 0:
+            nonconvex = True
+        u = np.random.default_rng(0).standard_normal(2)
+        u /= np.linalg.norm(u)
+        t3 = float(u @ (P.hess(x + 1e-5 * u) - P.hess(x - 1e-5 * u)) @ u) / 2e-5
+        assert abs(t3) <= L2 * (1 + 1e-6)
+        if P.value(x) > f0:
+            continue
+        hit += 1
+        g = float(np.linalg.norm(P.grad(x)))
+        E = P.hess(x, "fisher_term") - P.hess(x)
+        assert np.max(np.abs(np.linalg.eigvalsh(E))) <= err.norm_bound(g) * (1 + 1e-9)
+    assert hit > 20 and nonconvex
+    # the sublevel set lies in the box: its boundary points along x1 = const
+    for x1 in np.linspace(a + 0.05, b - 0.05, 9):
+        for x2 in (c, d):
+            assert P.value(np.array([x1, x2])) > f0
