@@ -131,7 +131,11 @@ def cmd_verify(args) -> int:
     if st is not None:
         say("\n" + rep.selftest.headline(st))
     c = summary["counts"]
-    say(f"\noverall: {summary['overall']} ({rep.counts_text(c)} claims on {len(reports)} cases) "
+    where = f"{len(reports)} cases"
+    if tight is not None:
+        where += (f", {len(tight['worst_cases']['rows'])} worst-case families and "
+                  f"{len(tight['instance_constants']['rows'])} instance-constant claims")
+    say(f"\noverall: {summary['overall']} ({rep.counts_text(c)} claims on {where}) "
         f"in {time.perf_counter() - t0:.1f} s")
     for r in rep.records(reports):
         if r["verdict"] == FAIL:

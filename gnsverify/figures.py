@@ -306,10 +306,17 @@ def phase_figure(phase: dict, path) -> Path:
         ob = _as_float_array([p.get("observed") for p in pts])
         ok = np.isfinite(pr) & np.isfinite(ob)
         lo = float(np.nanmin(np.concatenate([pr[ok], ob[ok]]))) if ok.any() else 0.0
-        hi = float(np.nanmax(np.concatenate([pr[ok], ob[ok]]))) if ok.any() else 1.0
+        hi = max(float(np.nanmax(pr[np.isfinite(pr)])) if np.isfinite(pr).any() else 1.0,
+                 float(np.nanmax(np.concatenate([pr[ok], ob[ok]]))) if ok.any() else 1.0)
         pad = 0.05 * max(hi - lo, 0.1)
         ax1.plot([lo - pad, hi + pad], [lo - pad, hi + pad], "k--", lw=1, label="observed = predicted")
-        sc = ax1.scatter(pr[ok], ob[ok], c=b[ok], cmap="viridis", s=36, edgecolor="k", lw=0.4)
+        sc = ax1.scatter(pr[ok], ob[ok], c=b[ok], cmap="viridis", s=36, edgecolor="k", lw=0.4,
+                         label="benign instances (power)")
+        wo = _as_float_array([p.get("worst_exponent") for p in pts])
+        okw = np.isfinite(pr) & np.isfinite(wo)
+        if okw.any():
+            ax1.scatter(pr[okw], wo[okw], c=b[okw], cmap="viridis", s=56, marker="^",
+                        edgecolor="r", lw=0.8, label="worst-case instances (ramp)")
         fig.colorbar(sc, ax=ax1, label="beta")
         ax1.legend(fontsize=8)
         ua, ub = np.unique(a[np.isfinite(a)]), np.unique(b[np.isfinite(b)])

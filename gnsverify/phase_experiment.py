@@ -9,7 +9,11 @@ approximation is harmless ("smoothness dominates") when ``beta <= alpha``.
 For every grid point the chosen method (default: the theory step, whose rate the
 theorem states) is run, the iterations to ``eps`` are read over a ladder
 ``eps = F0 10^-j``, and the observed exponent is the least-squares log-log slope
-(:func:`gnsverify.verify.fit_order`). The result is plain data for a figure.
+(:func:`gnsverify.verify.fit_order`). Beside each benign instance the grid point also
+runs the worst-case family of its class and perturbation (the ramp of
+:mod:`gnsverify.tightness` with the same ``H``, one instance per ``eps``, convex
+setting): ``worst_exponent`` is the exponent fitted there, ``worst_ratio`` its best
+``observed / K(eps)``. The result is plain data for a figure.
 """
 from __future__ import annotations
 
@@ -36,7 +40,8 @@ def phase_experiment(nus=(0.0, 0.5, 1.0), betas=(0.0, 0.25, 0.5, 0.75, 1.0), *, 
         {"C1": 0, "C2", "step", "measure": "f - f*",
          "points": [{"nu", "alpha", "beta", "predicted_exponent", "observed_exponent",
                      "dominant": "smoothness" | "approximation" | "tie",
-                     "eps": [...], "iterations": [...], "status"}, ...]}
+                     "eps": [...], "iterations": [...], "status",
+                     "worst_exponent", "worst_ratio", "worst_verdict"}, ...]}
 
     ``observed_exponent`` is ``None`` when fewer than 3 rungs were reached with at
     least 2 iterations (e.g. a superlinear run); such points still list their counts.
@@ -44,6 +49,7 @@ def phase_experiment(nus=(0.0, 0.5, 1.0), betas=(0.0, 0.25, 0.5, 0.75, 1.0), *, 
     from gnsverify.catalog import synthetic_case
     from gnsverify.checks.order import fit_order
     from gnsverify.runs import run_gns
+    from gnsverify.tightness import family_row, perturbed_ramp
     nus = _check_grid("nus", nus, 0.0, 1.0)
     betas = _check_grid("betas", betas, 0.0, 1.0)
     if not (np.isfinite(C2) and C2 > 0):
@@ -71,11 +77,14 @@ def phase_experiment(nus=(0.0, 0.5, 1.0), betas=(0.0, 0.25, 0.5, 0.75, 1.0), *, 
             pts = [(e, k) for e, k in zip(eps, its) if k is not None and k >= 2]
             obs = fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"] if len(pts) >= 3 else None
             pred = max(alpha, float(beta))
+            worst, _ = family_row(perturbed_ramp(float(nu), float(C2), float(beta)), "convex", step)
             points.append(dict(
                 nu=float(nu), alpha=alpha, beta=float(beta), predicted_exponent=pred,
                 observed_exponent=obs,
                 dominant="tie" if alpha == beta else ("smoothness" if alpha > beta else "approximation"),
-                eps=eps.tolist(), iterations=its, status=r.status))
+                eps=eps.tolist(), iterations=its, status=r.status,
+                worst_exponent=worst["fitted_exponent"], worst_ratio=worst["best_ratio"],
+                worst_verdict=worst["verdict"]))
             if progress is not None:
                 progress({"case": "phase_experiment", "stage": f"nu={nu:g}, beta={beta:g}",
                           "done": i * betas.size + j + 1, "total": total})

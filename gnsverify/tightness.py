@@ -24,7 +24,7 @@ decrease ``f``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -74,6 +74,8 @@ class WorstCase:
     #: washboard amplitude ``b/a`` of the adaptive search's non-convex instances
     #: (``p = 3`` only; ``None``: the plain ramp)
     wave: float | None = None
+    #: options of the Hessian rule (e.g. the synthetic perturbation's ``C2, beta``)
+    hessian_params: dict = field(default_factory=dict)
 
 
 def _classes():
@@ -99,6 +101,30 @@ WORST_CASES = (
     WorstCase("first_order", 2.0, 0.5, lambda: _classes().FirstOrder(L=1.0),
               hessian="zero", how="f' = x_+ - a is Lipschitz with L = 1; H = 0"),
 )
+
+
+class Composed:
+    """A class claim composed with an error model (``bound()`` by the harmonic-mean rule
+    of :func:`theory.approximations.apply`): the claim of a worst-case family whose
+    method uses an approximate Hessian."""
+
+    def __init__(self, cls, err):
+        self.cls, self.err = cls, err
+
+    def bound(self):
+        from theory.approximations import apply
+        return apply(self.cls, self.err)
+
+
+def perturbed_ramp(nu: float, C2: float, beta: float) -> WorstCase:
+    """The Hölder ramp of ``nu`` (``L_nu = 1``) with the synthetic PSD perturbation
+    ``H = hess f + C2 ||g||^(1-beta)`` (the phase diagram's worst cases)."""
+    def claim():
+        from theory.approximations import synthetic
+        return Composed(_classes().HolderHessian(nu=nu, L_nu=1.0), synthetic(0, C2, beta))
+    return WorstCase(f"holder_hessian nu={nu:g} + synthetic beta={beta:g}", 2.0 + nu,
+                     1.0 / ((1.0 + nu) * (2.0 + nu)), claim, hessian="perturbed_psd",
+                     hessian_params=dict(C1=0.0, C2=float(C2), beta=float(beta), seed=0))
 
 
 def _up(v: float) -> float:
@@ -194,14 +220,25 @@ def _with_data(p, c, a, T, convex):
 
 def ladder(wc: WorstCase, setting: str) -> np.ndarray:
     """``eps`` over :data:`DECADES` decades, from the ``eps`` at which the theory step
-    needs about :data:`MIN_COUNT` iterations (single-monomial ``pi(t) = t^alpha / M``:
-    ``F0 M a^-(1+alpha)`` non-convex, ``D M a^-alpha / 2`` convex)."""
+    needs about :data:`MIN_COUNT` iterations by `ramp_count` (``F0/phi(a)``,
+    ``a = NONCONVEX_SLOPE eps``, non-convex; ``D/(2 pi(CONVEX_GAP eps))`` convex; found
+    by bisection in ``log eps``, since both decrease in ``eps``)."""
     b = wc.claim().bound()
-    (alpha,), (M,) = b.alphas(), b.Ms()
-    if setting == "nonconvex":
-        top = (M / MIN_COUNT) ** (1.0 / (1.0 + alpha)) / NONCONVEX_SLOPE
-    else:
-        top = (0.5 * M / MIN_COUNT) ** (1.0 / alpha) / CONVEX_GAP
+
+    def count(e):
+        if setting == "nonconvex":
+            a = NONCONVEX_SLOPE * e
+            return 1.0 / (a * float(b.pi(a)))
+        return 0.5 / float(b.pi(CONVEX_GAP * e))
+
+    lo, hi = -60.0, 5.0                      # log(eps): count(e^lo) > MIN_COUNT > count(e^hi)
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if count(math.exp(mid)) > MIN_COUNT:
+            lo = mid
+        else:
+            hi = mid
+    top = math.exp(lo)
     return top * 10.0 ** (-np.arange(DECADES * RUNGS_PER_DECADE + 1) / RUNGS_PER_DECADE)
 
 
@@ -210,13 +247,15 @@ def _run(wc, inst, setting, step, eps, bound, theorem):
     from numeric.solver import count_gns, minimize_gns
     from theory.rates import cumulative_lag
     prob = inst.problem()
+    rule = (wc.hessian if not wc.hessian_params
+            else prob.hessian_rule(wc.hessian, **wc.hessian_params))
     stop = (dict(gtol=eps, ftol=0.0, f_star=None) if setting == "nonconvex"
             else dict(gtol=0.0, ftol=eps, f_star=prob.f_star))
     data = dict(F0=inst.F0, G0=abs(float(prob.grad(prob.x0)[0])), D=inst.D)
     if step == "theory":
         K = float(theorem.K_numeric(np.array([eps]), **data)[0])
         cap = int(math.floor(K)) + 2      # still above eps after K + 1 steps: refuted
-        r = count_gns(prob, hessian=wc.hessian, step="theory", bound=(bound.alphas(), bound.Ms()),
+        r = count_gns(prob, hessian=rule, step="theory", bound=(bound.alphas(), bound.Ms()),
                       max_iter=cap, chunk=1 << 17, **stop)
         nit, status = r["nit"], r["status"]
         if r["n_rejected"] or r["f_increase_max"] > 0.0:
@@ -225,7 +264,7 @@ def _run(wc, inst, setting, step, eps, bound, theorem):
                 r["n_rejected"], 0, inst, step, eps,
                 dict(largest_increase=r["f_increase_max"]))
     else:
-        res = minimize_gns(prob, hessian=wc.hessian, step="adaptive", max_iter=ADAPTIVE_MAX_ITER,
+        res = minimize_gns(prob, hessian=rule, step="adaptive", max_iter=ADAPTIVE_MAX_ITER,
                            **stop)
         tr = res.trace
         nit, status = res.nit, res.status

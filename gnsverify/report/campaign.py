@@ -237,6 +237,14 @@ def phase_finding(pts: list[dict]) -> str | None:
     if capped:
         text += (f" {len(capped)} point(s) stopped at the iteration cap (status max_iter): their "
                  "slope is fitted on the rungs reached.")
+    worst = [p for p in both if isinstance(p.get("worst_exponent"), (int, float))]
+    if worst:
+        rw = [p["worst_exponent"] / p["predicted"] for p in worst]
+        text += (f" On the worst-case instances (the ramp with the same perturbation, one "
+                 f"instance per eps, docs/theory.md 5.5) the fitted exponents are "
+                 f"{fmt(min(rw), 2)} to {fmt(max(rw), 2)} times the predicted max(alpha, beta) "
+                 f"on {len(worst)} grid points: the phase diagram the theorem predicts is "
+                 "exhibited there.")
     return text
 
 
@@ -260,7 +268,8 @@ def phase_section(phase: dict | None, figure: str | None) -> str:
     if finding:
         lines += [finding, ""]
     if pts:
-        header = ["alpha", "beta", "predicted", "observed", "dominant", "status"]
+        header = ["alpha", "beta", "predicted", "observed", "worst_exponent", "worst_ratio",
+                  "dominant", "status"]
         lines.append(markdown_table(header, [[p.get(k) for k in header] for p in pts]))
     if phase.get("detail"):
         lines += ["", str(phase["detail"])]

@@ -145,6 +145,13 @@ def test_phase_experiment_plain_data_and_order_claim():
         assert p["observed_exponent"] is not None and p["observed_exponent"] <= p["predicted_exponent"]
     # the approximation-dominated point is visibly slower than the smoothness-dominated one
     assert pts[1.0]["observed_exponent"] > pts[0.0]["observed_exponent"]
+    # the worst-case family beside each point exhibits the predicted exponent (the ramp's
+    # steps are pi-sized, docs/theory.md 5.5; the two monomials of pi mix over the three
+    # decades, hence the 15% of the tightness target rather than the limit)
+    for p in pts.values():
+        assert p["worst_verdict"] == "PASS"
+        assert abs(p["worst_exponent"] - p["predicted_exponent"]) <= 0.15 * p["predicted_exponent"]
+        assert 0 < p["worst_ratio"] <= 1
 
 
 @pytest.mark.parametrize("kwargs, match", [
