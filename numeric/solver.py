@@ -357,8 +357,9 @@ def _resolve_ideal(ideal):
 def _prepare(problem, x0, hessian, step, B, bound, gamma0, gamma_min, max_trials, max_iter,
              gtol, ftol, f_star, record_x, ideal, blas_threads):
     """Validate the options of :func:`minimize_gns` and bind the kernel call:
-    ``(run, x0, rule, metric, step_code, alphas, Ms, options)`` with
-    ``run(x, f, g, gamma_last, k_start, k_stop, counts, t0)`` one kernel call."""
+    ``(run, x0, rule, dim, options)`` with ``run(x, f, g, gamma_last, k_start, k_stop,
+    counts, t0)`` one kernel call, ``dim`` the size that decides the BLAS limit and
+    ``options`` the result's record of them."""
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a numeric Problem, got {type(problem).__name__}.")
     n = problem.n

@@ -6,7 +6,7 @@ from __future__ import annotations
 from gnsverify.report.format import fmt, jsonable, markdown_table, text_table
 
 COLUMNS = ("class", "setting", "rule", "instance", "predicted exponent", "fitted exponent",
-           "best observed/K", "derived limit", "targets", "verdict")
+           "best K_last/K", "derived limit", "targets", "verdict")
 
 
 def _body(rows: list[dict]) -> list[list]:
@@ -25,7 +25,7 @@ def table(tight: dict, fmt_name: str = "text") -> str:
 def headline(tight: dict) -> str:
     t = tight["targets"]
     return (f"targets (fitted exponent within {t['exponent_tolerance']:.0%} of the predicted one "
-            f"and best observed/K >= {t['ratio']:g}) met on {len(t['classes_met'])} classes: "
+            f"and best K_last/K(eps) >= {t['ratio']:g}) met on {len(t['classes_met'])} classes: "
             + (", ".join(t["classes_met"]) or "none"))
 
 
@@ -44,8 +44,8 @@ def section(tight: dict | None) -> str:
              "each `eps` of three decades (non-convex: `||g|| <= eps` at `F0 = 1`; convex: "
              "`f - f* <= eps` at `D = 1`) with the theory step and with the adaptive search. "
              "`fitted exponent`: least-squares log-log slope of the iteration counts; "
-             "`best observed/K`: the largest ratio of observed iterations to the theorem's "
-             "`K(eps)`; `derived limit`: what the derivation says that ratio tends to on the "
+             "`best K_last/K`: the largest ratio of `K_last` (the last iteration still above "
+             "`eps`, the quantity the theorem bounds) to the theorem's `K(eps)`; `derived limit`: what the derivation says that ratio tends to on the "
              "ramp. A verdict FAILs if any instance needs more than `K(eps)` iterations "
              "or a theory step fails the acceptance test.", "",
              headline(tight) + ".", "", table(tight, "md"), ""]

@@ -45,6 +45,11 @@ def test_every_ramp_is_in_its_class_with_the_stated_constant(label, order, nu):
     P = ramp_1d(wc.p, wc.c, 0.3, 1.0)
     F = {1: lambda t: P.grad(np.array([t]))[0], 2: lambda t: P.hess(np.array([t]))[0, 0],
          3: lambda t: wc.c * wc.p * (wc.p - 1) * (wc.p - 2) * max(t, 0.0) ** (wc.p - 3)}[order]
+    if order == 3:        # the closed form is the compiled Hessian's derivative
+        for t in (-0.7, 0.2, 1.3, 2.9):
+            d = 1e-5
+            fd = (P.hess(np.array([t + d]))[0, 0] - P.hess(np.array([t - d]))[0, 0]) / (2 * d)
+            assert fd == pytest.approx(F(t), rel=1e-6, abs=1e-9)
     r = _holder_ratio(F, nu, seed=order)
     assert r <= 1.0 * (1 + 1e-12)
     assert r >= 0.9
@@ -92,23 +97,37 @@ def test_the_theory_step_needs_a_sixteenth_of_the_nonconvex_bound(nu1_nonconvex_
     row, v = nu1_nonconvex_theory
     assert v.verdict == "PASS" and row["target_met"]
     assert abs(row["fitted_exponent"] - 1.5) <= 0.01
+    # K_last = nit - 1 <= T/pi(a) + (steps past the kink) while
+    # K > 16 (T + u*(p-1)/p)/pi(a) and, here, u* = pi(a): below 1/16 unless more than
+    # 10 steps follow the kink
     assert 0.9 / 16 <= row["best_ratio"] <= 1 / 16
-    assert v.detection_threshold == pytest.approx(1 / row["best_ratio"])
     assert len(row["eps"]) == tg.DECADES * tg.RUNGS_PER_DECADE + 1
     assert row["eps"][0] / row["eps"][-1] == pytest.approx(10.0 ** tg.DECADES)
 
 
 @pytest.mark.parametrize("wc", tg.WORST_CASES, ids=lambda w: w.label)
 def test_the_convex_ratio_tends_to_its_derived_limit(wc):
-    """`ramp_ratio_convex`: observed/K -> 2^-alpha/64. At the last rung (at least 80
+    """`ramp_ratio_convex`: K_last/K -> 2^-alpha/64. At the last rung (at least 72
     iterations) the counts' rounding and the steps past the point where the gap
-    reaches eps (a few) move the ratio by at most ~4/80 = 5%."""
+    reaches eps (a few) move the ratio by at most ~4/72, about 5%."""
     row, v = tg.family_row(wc, "convex", "theory")
-    assert v.verdict == "PASS" and row["observed"][-1] >= 80
+    alpha = float(wc.claim().bound().alphas()[0])
+    # ramp_count: iterations ~ D/(2 pi(2 eps)), MIN_COUNT at the top rung
+    assert v.verdict == "PASS" and row["observed"][-1] >= 0.9 * tg.MIN_COUNT * 10 ** (tg.DECADES * alpha)
     lim = row["limit_ratio"]
     assert lim == pytest.approx(2.0 ** -float(wc.claim().bound().alphas()[0]) / 64)
-    assert row["observed"][-1] / row["K"][-1] == pytest.approx(lim, rel=0.05)
+    assert (row["observed"][-1] - 1) / row["K"][-1] == pytest.approx(lim, rel=0.06)
     assert abs(row["fitted_exponent"] - row["predicted_exponent"]) <= 0.02 * row["predicted_exponent"]
+
+
+def test_the_detection_threshold_is_where_a_deflated_theorem_starts_failing(nu1_nonconvex_theory):
+    """Dividing ``K(eps)`` by slightly more than the reported threshold FAILs the row;
+    by slightly less it PASSes (the threshold is measured, not a formality)."""
+    row, v = nu1_nonconvex_theory
+    T = v.detection_threshold
+    wc = BY_LABEL["holder_hessian nu=1"]
+    assert tg.family_row(wc, "nonconvex", "theory", constant=16 / (T * 1.02))[1].verdict == "FAIL"
+    assert tg.family_row(wc, "nonconvex", "theory", constant=16 / (T * 0.98))[1].verdict == "PASS"
 
 
 @pytest.mark.parametrize("constant, verdict", [(16 / 20, "FAIL"), (16 / 12, "PASS")])
