@@ -17,9 +17,10 @@ def _model(r, label):
         return "paper's (no instance model beat it)"
     if r.get("chosen") == "paper error model":
         return "paper's error model, instance class constant"
+    parts = [f"C1 = {fmt(e['C1'], 3)}"] if e["C1"] else []
     if e["C2"]:
-        return f"C2 = {fmt(e['C2'], 3)}, beta = {fmt(e['beta'], 2)}"
-    return f"C1 = {fmt(e['C1'], 3)}"
+        parts.append(f"C2 = {fmt(e['C2'], 3)}, beta = {fmt(e['beta'], 2)}")
+    return ", ".join(parts) or "0"
 
 
 def _body(rows: list[dict]) -> list[list]:
