@@ -339,9 +339,10 @@ def separable_logistic_case(params: dict) -> Case:
         description=" ".join(separable_logistic_case.__doc__.split()) + f" m = {m}, n = {n}.")
 
 
-def _bisect(F, lo: float, hi: float) -> tuple[float, float]:
+def bracket_root(F, lo: float, hi: float) -> tuple[float, float]:
     """A bracket ``[a, b]``, ``b - a <= 1e-14 (1 + |b|)``, of the root of the monotone
-    ``F`` on ``[lo, hi]`` (``F(lo)`` and ``F(hi)`` of opposite signs)."""
+    ``F`` on ``[lo, hi]`` (``F(lo)`` and ``F(hi)`` of opposite signs): ``b`` is on the
+    side of ``hi``, so it bounds the root from above when ``F`` increases."""
     s = math.copysign(1.0, F(hi))
     for _ in range(200):
         mid = 0.5 * (lo + hi)
@@ -378,8 +379,8 @@ def log_barrier_case(params: dict) -> Case:
     def F(t):
         return t - 1 - math.log(t) - f0
 
-    x_l = x0 if x0 < 1 else _bisect(F, 1e-300, 1.0)[0]
-    x_r = x0 if x0 > 1 else _bisect(F, 1.0, 4.0 * f0 + 4.0)[1]
+    x_l = x0 if x0 < 1 else bracket_root(F, 1e-300, 1.0)[0]
+    x_r = x0 if x0 > 1 else bracket_root(F, 1.0, 4.0 * f0 + 4.0)[1]
     lo = x_l / 1.7
     cls = _classes().GeneralizedSelfConcordant(nu=3, M_f=2, L=_up(1.0 / lo ** 2))
     return Case(
@@ -408,10 +409,10 @@ def chebyshev_fisher_case(params: dict) -> Case:
     if not f0 > 0:
         raise ValueError("x0 must not be the minimizer (1, 1).")
     U = (4 * f0) ** 0.25
-    a, b = 1 - 2 * U - 0.05, 1 + 2 * U + 0.05
-    sq = max(a * a, b * b) if a * b > 0 else max(a * a, b * b)
-    lo2 = 2 * (min(abs(a), abs(b)) ** 2 if a * b > 0 else 0.0) - 1 - U - 0.05
-    box = [(a, b), (lo2, 2 * sq - 1 + U + 0.05)]
+    a, b = 1 - 2 * U - 0.05, 1 + 2 * U + 0.05               # x1 on the sublevel set, widened
+    sq = max(a * a, b * b)                                   # the largest x1^2 on [a, b]
+    sq_min = min(a * a, b * b) if a * b > 0 else 0.0         # the smallest
+    box = [(a, b), (2 * sq_min - 1 - U - 0.05, 2 * sq - 1 + U + 0.05)]
     y1, y2 = sp.symbols("x1 x2")
     fsym = (((1 - y1) / 2) ** 2 + (y2 - 2 * y1 ** 2 + 1) ** 2) ** 2 / 4
     L2 = hessian_lipschitz_constant(SymbolicFunction(fsym, [y1, y2]), box)

@@ -16,7 +16,7 @@ order of the non-convex theorem, at ``1/16`` of its bound; the convex theorem's 
 sum gives ``2^-alpha/64`` (derivations in docs/theory.md 5.5). Each instance is run to
 its ``eps`` with the theory step and with the adaptive search; the row of a
 (class, setting, step rule) reports the exponent fitted over :data:`DECADES` decades of
-``eps``, the best ``observed / K(eps)``, and a verdict: every instance must satisfy the
+``eps``, the best ``K_last / K(eps)``, and a verdict: every instance must satisfy the
 theorem's conclusion (a run still above ``eps`` after ``K(eps)`` steps is a
 counterexample), and every theory step must pass the acceptance test (Lemma 1) and
 decrease ``f``.
@@ -29,7 +29,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from gnsverify.catalog import bracket_root
 from gnsverify.checks.order import fit_order
+from gnsverify.thresholds import attach, rate_threshold
 from gnsverify.verdict import Counterexample, decide
 
 #: slope of the non-convex instance at ``eps``, in units of ``eps``
@@ -49,14 +51,14 @@ RELATIONS = ("ramp_count", "ramp_ratio_nonconvex", "ramp_ratio_convex")
 
 
 def limit_ratio(wc: "WorstCase", setting: str, step: str) -> float | None:
-    """The derived limit of ``observed / K(eps)`` on the theory step's ramp as
+    """The derived limit of ``K_last / K(eps)`` on the theory step's ramp as
     ``eps -> 0`` (docs/theory.md 5.5): ``ramp_ratio_nonconvex`` ``1/16``,
     ``ramp_ratio_convex`` ``2^-alpha/64``; ``None`` for the adaptive search (no law)."""
     if step != "theory":
         return None
     if setting == "nonconvex":
         return 1.0 / 16.0
-    return 2.0 ** -float(wc.claim().bound().alphas()[0]) / 64.0
+    return 2.0 ** -float(wc.bound().alphas()[0]) / 64.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,17 @@ class WorstCase:
     wave: float | None = None
     #: options of the Hessian rule (e.g. the synthetic perturbation's ``C2, beta``)
     hessian_params: dict = field(default_factory=dict)
+    #: the error model of ``H`` (composed with the class by the harmonic-mean rule)
+    error_model: Any = None
+
+    def bound(self):
+        """The claimed class bound: ``claim()`` (a class, or a class bound itself),
+        composed with :attr:`error_model` when there is one."""
+        from theory.approximations import apply
+        cls = self.claim()
+        if self.error_model is not None:
+            return apply(cls, self.error_model)
+        return cls.bound() if hasattr(cls, "bound") else cls
 
 
 def _classes():
@@ -103,31 +116,19 @@ WORST_CASES = (
 )
 
 
-class Composed:
-    """A class claim composed with an error model (``bound()`` by the harmonic-mean rule
-    of :func:`theory.approximations.apply`): the claim of a worst-case family whose
-    method uses an approximate Hessian."""
-
-    def __init__(self, cls, err):
-        self.cls, self.err = cls, err
-
-    def bound(self):
-        from theory.approximations import apply
-        return apply(self.cls, self.err)
-
-
 def perturbed_ramp(nu: float, C2: float, beta: float) -> WorstCase:
     """The Hölder ramp of ``nu`` (``L_nu = 1``) with the synthetic PSD perturbation
     ``H = hess f + C2 ||g||^(1-beta)`` (the phase diagram's worst cases)."""
-    def claim():
-        from theory.approximations import synthetic
-        return Composed(_classes().HolderHessian(nu=nu, L_nu=1.0), synthetic(0, C2, beta))
+    from theory.approximations import synthetic
     return WorstCase(f"holder_hessian nu={nu:g} + synthetic beta={beta:g}", 2.0 + nu,
-                     1.0 / ((1.0 + nu) * (2.0 + nu)), claim, hessian="perturbed_psd",
-                     hessian_params=dict(C1=0.0, C2=float(C2), beta=float(beta), seed=0))
+                     1.0 / ((1.0 + nu) * (2.0 + nu)),
+                     lambda: _classes().HolderHessian(nu=nu, L_nu=1.0), hessian="perturbed_psd",
+                     hessian_params=dict(C1=0.0, C2=float(C2), beta=float(beta), seed=0),
+                     error_model=synthetic(0, C2, beta))
 
 
-def _up(v: float) -> float:
+def _above(v: float) -> float:
+    """``v`` moved up by two units in the last place (an upper bound through rounding)."""
     return float(np.nextafter(np.nextafter(v, np.inf), np.inf))
 
 
@@ -205,16 +206,13 @@ def _with_data(p, c, a, T, convex):
     if convex:
         # the sublevel set {f <= f(-T)} is [-T, r] with r > u* the root of
         # c r^p - a r = a T; D = max(T + u*, r - u*), r bracketed from above
-        lo, hi = u, max(2.0 * u, 1.0)
-        while c * hi ** p - a * hi <= a * T:
+        def excess(r):
+            return c * r ** p - a * r - a * T
+
+        hi = max(2.0 * u, 1.0)
+        while excess(hi) <= 0:
             hi *= 2.0
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            if c * mid ** p - a * mid <= a * T:
-                lo = mid
-            else:
-                hi = mid
-        D = _up(max(T + u, hi - u))
+        D = _above(max(T + u, bracket_root(excess, u, hi)[1] - u))
     return Instance(p=p, c=c, a=a, T=T, F0=F0, D=D)
 
 
@@ -223,7 +221,7 @@ def ladder(wc: WorstCase, setting: str) -> np.ndarray:
     needs about :data:`MIN_COUNT` iterations by `ramp_count` (``F0/phi(a)``,
     ``a = NONCONVEX_SLOPE eps``, non-convex; ``D/(2 pi(CONVEX_GAP eps))`` convex; found
     by bisection in ``log eps``, since both decrease in ``eps``)."""
-    b = wc.claim().bound()
+    b = wc.bound()
 
     def count(e):
         if setting == "nonconvex":
@@ -231,14 +229,8 @@ def ladder(wc: WorstCase, setting: str) -> np.ndarray:
             return 1.0 / (a * float(b.pi(a)))
         return 0.5 / float(b.pi(CONVEX_GAP * e))
 
-    lo, hi = -60.0, 5.0                      # log(eps): count(e^lo) > MIN_COUNT > count(e^hi)
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        if count(math.exp(mid)) > MIN_COUNT:
-            lo = mid
-        else:
-            hi = mid
-    top = math.exp(lo)
+    # in log(eps): count(e^-60) > MIN_COUNT > count(e^5); the side above MIN_COUNT
+    top = math.exp(bracket_root(lambda t: count(math.exp(t)) - MIN_COUNT, -60.0, 5.0)[0])
     return top * 10.0 ** (-np.arange(DECADES * RUNGS_PER_DECADE + 1) / RUNGS_PER_DECADE)
 
 
@@ -312,7 +304,7 @@ def family_row(wc: WorstCase, setting: str, step: str, *, constant: float | None
     the rate theorems need PSD ``H`` (section 5), so its rows are NOT CLAIMED and their
     counts an observation."""
     from theory.rates import RateTheorem
-    bound = wc.claim().bound()
+    bound = wc.bound()
     theorem = RateTheorem(bound=bound, setting=setting, step=step, constant=constant)
     eps_l, obs, Ks = [], [], []
     tried, violation, undecided = 0, None, []
@@ -332,8 +324,9 @@ def family_row(wc: WorstCase, setting: str, step: str, *, constant: float | None
     pts = [(e, k) for e, k in zip(eps_l, obs) if k >= 2]
     fitted = (fit_order(*map(np.array, zip(*pts)), "sublinear")["slope"]
               if len(pts) >= 3 else None)
-    ratios = [(k - 1) / K for k, K in zip(obs, Ks) if K > 0 and k >= 2]
-    best = max(ratios) if ratios else None
+    # the threshold of a rate claim (gnsverify.thresholds): min K(eps)/K_last
+    threshold, note = rate_threshold([dict(predicted=K, K_last=k - 1) for k, K in zip(obs, Ks)])
+    best = None if threshold is None else 1.0 / threshold
     met = (fitted is not None and abs(fitted - pred) <= EXPONENT_TOLERANCE * pred
            and best is not None and best >= RATIO_TARGET)
     name = f"worst_case:{wc.label}"
@@ -349,10 +342,7 @@ def family_row(wc: WorstCase, setting: str, step: str, *, constant: float | None
                not_claimed=("H = hess f is indefinite on the washboard and the rate theorems "
                             "need a PSD H (step_bound, grad_growth): the counts are an "
                             "observation" if indefinite else ""))
-    if best and v.verdict == "PASS":
-        v.detection_threshold = 1.0 / best
-        v.threshold_note = ("K(eps) divided by more than this factor FAILs on the ramp "
-                            f"(best K_last/K = {best:.3g})")
+    attach(v, threshold, f"K(eps) divided by more than this FAILs on the ramp ({note})")
     family = (f"washboard ramp_1d(p={wc.p:g}, c={wc.c:.6g}, b = {wc.wave:g} a)"
               if indefinite else f"ramp_1d(p={wc.p:g}, c={wc.c:.6g})")
     row = {"class": wc.label, "instance": family,
@@ -360,11 +350,12 @@ def family_row(wc: WorstCase, setting: str, step: str, *, constant: float | None
            "predicted_exponent": pred, "fitted_exponent": fitted, "best_ratio": best,
            "limit_ratio": limit_ratio(wc, setting, step),
            "target_met": bool(met), "eps": eps_l, "observed": obs, "K": Ks,
-           "verdict": v.verdict, "note": "" if met else shortfall(wc, setting, step, fitted, best)}
+           "constant": wc.how,
+           "verdict": v.verdict, "note": "" if met else shortfall(wc, setting, step, fitted, pred)}
     return row, v
 
 
-def shortfall(wc: WorstCase, setting: str, step: str, fitted, best) -> str:
+def shortfall(wc: WorstCase, setting: str, step: str, fitted, pred: float) -> str:
     """Why a row misses a target (docs/theory.md 5.5)."""
     if step == "adaptive" and setting == "nonconvex" and wc.wave is not None:
         return ("not a claim of the theorem (H indefinite on the washboard); as an observation: "
@@ -372,29 +363,22 @@ def shortfall(wc: WorstCase, setting: str, step: str, fitted, best) -> str:
                 "near pi(g) most of the time, but from points where H < 0 nearly cancels "
                 "lambda the step g/(H + lambda) jumps over many periods and is accepted "
                 f"(the decrease grows with its length): fitted {_f(fitted)} against "
-                f"{_f(pred_exponent(wc, setting, step))}; no 1-D instance that keeps every "
-                "adaptive step at O(pi(g)) was found (docs/theory.md 5.5)")
+                f"{_f(pred)}; no 1-D instance that keeps every adaptive step at O(pi(g)) was "
+                "found (docs/theory.md 5.5)")
     if step == "adaptive":
         return ("the adaptive search doubles gamma while H = 0 (every trial on the linear part "
                 "is accepted) and crosses the ramp in O(log(1/eps)) steps: the ramp is the "
                 "theory step's worst case, not the adaptive search's")
-    alpha = float(wc.claim().bound().alphas()[0])
     if setting == "convex":
-        return (f"on the ramp observed/K(eps) -> 2^-alpha/64 = {2.0 ** -alpha / 64:.3g} "
-                "(alpha = {:.3g}): a factor 8 from the acceptance test (the ramp decreases f by "
-                "phi(g), the proof counts phi(g)/8), 2 from the mild steps, 2 from the phase "
-                "threshold e_j = delta_j/(2D) and 2 from F0 <= 2 eps".format(alpha))
-    return f"fitted {fitted}, best ratio {best}"
+        return (f"on the ramp K_last/K(eps) -> 2^-alpha/64 = {limit_ratio(wc, setting, step):.3g}: "
+                "a factor 8 from the acceptance test (the ramp decreases f by phi(g), the proof "
+                "counts phi(g)/8), 2 from the mild steps, 2 from the phase threshold "
+                "e_j = delta_j/(2D) and 2 from F0 <= 2 eps")
+    return f"fitted {_f(fitted)} against {_f(pred)}"
 
 
 def _f(v) -> str:
     return "n/a" if v is None else f"{v:.3g}"
-
-
-def pred_exponent(wc: WorstCase, setting: str, step: str) -> float:
-    from theory.rates import theorem as rate_theorem
-    return float(rate_theorem(wc.claim().bound(), convex=setting == "convex",
-                              step=step).predicted_exponent)
 
 
 def tightness(progress=None) -> dict:

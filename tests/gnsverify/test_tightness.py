@@ -53,7 +53,7 @@ def test_every_ramp_is_in_its_class_with_the_stated_constant(label, order, nu):
     r = _holder_ratio(F, nu, seed=order)
     assert r <= 1.0 * (1 + 1e-12)
     assert r >= 0.9
-    b = wc.claim().bound()
+    b = wc.bound()
     assert b.alphas().size == 1          # the ladder's count estimate assumes one monomial
 
 
@@ -111,11 +111,11 @@ def test_the_convex_ratio_tends_to_its_derived_limit(wc):
     iterations) the counts' rounding and the steps past the point where the gap
     reaches eps (a few) move the ratio by at most ~4/72, about 5%."""
     row, v = tg.family_row(wc, "convex", "theory")
-    alpha = float(wc.claim().bound().alphas()[0])
+    alpha = float(wc.bound().alphas()[0])
     # ramp_count: iterations ~ D/(2 pi(2 eps)), MIN_COUNT at the top rung
     assert v.verdict == "PASS" and row["observed"][-1] >= 0.9 * tg.MIN_COUNT * 10 ** (tg.DECADES * alpha)
     lim = row["limit_ratio"]
-    assert lim == pytest.approx(2.0 ** -float(wc.claim().bound().alphas()[0]) / 64)
+    assert lim == pytest.approx(2.0 ** -float(wc.bound().alphas()[0]) / 64)
     assert (row["observed"][-1] - 1) / row["K"][-1] == pytest.approx(lim, rel=0.06)
     assert abs(row["fitted_exponent"] - row["predicted_exponent"]) <= 0.02 * row["predicted_exponent"]
 
@@ -142,20 +142,10 @@ def test_a_theorem_with_too_small_a_constant_fails_on_its_ramp(constant, verdict
         cx = v.counterexample
         params = {k: cx["instance"][k] for k in ("p", "c", "a", "T", "b", "omega")}
         P = ramp_1d(**params)
-        b = wc.claim().bound()
+        b = wc.bound()
         r = count_gns(P, step="theory", bound=(b.alphas(), b.Ms()), gtol=cx["eps"],
                       max_iter=10 ** 7)
         assert r["status"] == "converged_gnorm" and r["nit"] - 1 > cx["rhs"]
-
-
-class _Scaled:
-    """A class claim whose pi is ``s`` times the true one (a method taking steps too long)."""
-
-    def __init__(self, cls, s):
-        self.cls, self.s = cls, s
-
-    def bound(self):
-        return self.cls.bound().scaled(self.s)
 
 
 def test_a_theory_step_too_long_fails_the_acceptance_test_at_the_kink():
@@ -166,7 +156,7 @@ def test_a_theory_step_too_long_fails_the_acceptance_test_at_the_kink():
     not change, so the convex rows cannot see this defect.)"""
     setting = "nonconvex"
     wc = BY_LABEL["holder_hessian nu=1"]
-    bad = tg.WorstCase("holder_hessian nu=1 (pi x 8)", wc.p, wc.c, lambda: _Scaled(wc.claim(), 8.0))
+    bad = tg.WorstCase("holder_hessian nu=1 (pi x 8)", wc.p, wc.c, lambda: wc.bound().scaled(8.0))
     row, v = tg.family_row(bad, setting, "theory")
     assert v.verdict == "FAIL"
     assert v.counterexample["inequality"] == "acceptance"
