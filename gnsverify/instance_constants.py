@@ -6,7 +6,7 @@ The error models of the paper's Hessian approximations are worst cases over all 
 
 1. a pilot run (adaptive search) to the target ``REL_TARGET`` (relative gap
    ``(f - f*)/(f0 - f*)`` when ``f*`` is known, else ``||g||/||g0||``);
-2. the **instance error models** (:func:`candidates`): ``C1 + C2 ||g||^(1-beta)``
+2. the **instance error models** (:func:`candidate`, one per level of :data:`LEVELS`): ``C1 + C2 ||g||^(1-beta)``
    covering every ``(||E(x_k)||, ||g_k||)`` seen, with :data:`MARGIN`, for three levels
    of ``C1`` (the largest error seen, the last one, none), plus the paper's own model
    (with the case's class constant and, where the case has one, a class constant
@@ -125,29 +125,30 @@ def _model(C1: float, C2: float, beta: float):
                                    "iterate x_k of the run (instance_error_certified).",))
 
 
-def candidates(case, errs, gnorms) -> list:
-    """Instance error models ``C1 + C2 ||g||^q`` (``q = 1 - beta``, ``beta`` the paper's
-    when its model has a gradient term, else ``q = 1``) that cover every
-    ``(||E(x_k)||, ||g_k||)`` seen, with :data:`MARGIN`: for each level ``l`` of
-    :data:`LEVELS` (the largest error seen, the error at the last point seen, which is
-    near ``x*``, and none) ``C1 = MARGIN l`` and the smallest ``C2`` covering the rest,
-    ``C2 = MARGIN max_k (e_k - l)_+ / g_k^q`` (dropped when a ``g_k = 0`` needs it)."""
+#: the levels of ``C1`` of the instance error models (:func:`candidate`)
+LEVELS = ("largest", "last", "none")
+
+
+def candidate(case, errs, gnorms, level: str):
+    """The instance error model ``C1 + C2 ||g||^q`` of ``level`` (``q = 1 - beta``,
+    ``beta`` the paper's when its model has a gradient term, else ``q = 1``) covering
+    every ``(||E(x_k)||, ||g_k||)`` seen, with :data:`MARGIN`: ``C1 = MARGIN l`` for the
+    level ``l`` (the largest error seen, the error at the last point seen, which is near
+    ``x*``, or 0) and the smallest ``C2`` covering the rest,
+    ``C2 = MARGIN max_k (e_k - l)_+ / g_k^q``; ``None`` when a ``g_k = 0`` would need it."""
     e = np.asarray(errs, float)
     g = np.asarray(gnorms, float)
     paper = case.error_model
     beta = (float(paper.beta) if paper is not None and float(paper.C2) > 0
             and float(paper.beta) < 1 else 0.0)
-    q = 1.0 - beta
-    out = []
-    for level in (float(e.max()), float(e[-1]), 0.0):
-        excess = np.maximum(e - level, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            need = np.where(excess > 0, excess / g ** q, 0.0)
-        if not np.all(np.isfinite(need)):
-            continue
-        C2 = MARGIN * float(need.max())
-        out.append(_model(MARGIN * level, C2, beta if C2 > 0 else 1.0))
-    return out
+    level_value = {"largest": float(e.max()), "last": float(e[-1]), "none": 0.0}[level]
+    excess = np.maximum(e - level_value, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(excess > 0, excess / g ** (1.0 - beta), 0.0)
+    if not np.all(np.isfinite(need)):
+        return None
+    C2 = MARGIN * float(need.max())
+    return _model(MARGIN * level_value, C2, beta if C2 > 0 else 1.0)
 
 
 def _summary(bound):
@@ -223,39 +224,42 @@ def flagship_row(name: str) -> tuple[dict, Any]:
     pilot_g = list(np.asarray(pilot.trace.gnorm, float))
     pilot_max = max(pilot_e)
 
-    def attempt(err, claim=None):
-        return certified_run(case, err, budget, stop, rel, claim)
-
     claim0 = (None if case.region_claim is None else
               case.region_claim(pilot.trace.x, np.full(pilot.trace.x.shape[0],
                                                        float(np.max(pilot.trace.step)))))
-    tried = []
-    for j in range(len(candidates(case, pilot_e, pilot_g))):
-        seen_e, seen_g, claim = list(pilot_e), list(pilot_g), claim0
+
+    def until_certified(model, claim, fixed: bool) -> dict | None:
+        """Run the theory step with ``model(errors, gnorms seen)`` and ``claim`` until
+        certified: a run that leaves what was seen adds its errors (and, for a region
+        claim, the claim its balls need) and is repeated, at most ``ROUNDS`` times; a
+        ``fixed`` model (the paper's) is not rebuilt, so only the claim can grow."""
+        seen_e, seen_g = list(pilot_e), list(pilot_g)
         for rnd in range(ROUNDS):
-            a = attempt(candidates(case, seen_e, seen_g)[j], claim)
+            err = model(seen_e, seen_g)
+            if err is None:
+                return None
+            a = certified_run(case, err, budget, stop, rel, claim)
             a["rounds"] = rnd + 1
-            if a["certified"]:
-                break
+            if a["certified"] or (fixed and a["region_ok"]):
+                return a
             seen_e += a["cert"]
             seen_g += list(np.asarray(a["th"].trace.gnorm, float))
             if not a["region_ok"]:
                 claim = a["need"]
-        tried.append(a)
+        return a
+
+    tried = [until_certified(lambda e, g, lv=lv: candidate(case, e, g, lv), claim0, False)
+             for lv in LEVELS]
     paper_attempt = None
     if case.error_model is not None:      # the paper's model: derived a priori, checked here
-        paper_attempt = a = attempt(case.error_model)
-        a["rounds"], a["paper"] = 1, True
-        tried.append(a)
+        paper_attempt = until_certified(lambda e, g: case.error_model, None, True)
+        paper_attempt["paper"] = True
+        tried.append(paper_attempt)
         if claim0 is not None:            # ... and with the instance's class constant
-            claim = claim0
-            for rnd in range(ROUNDS):
-                a = attempt(case.error_model, claim)
-                a["rounds"], a["paper_error_model"] = rnd + 1, True
-                if a["certified"] or a["region_ok"]:
-                    break
-                claim = a["need"]
+            a = until_certified(lambda e, g: case.error_model, claim0, True)
+            a["paper_error_model"] = True
             tried.append(a)
+    tried = [a for a in tried if a is not None]
     # the best certified model by the theory step's own progress
     tried = sorted(tried, key=lambda a: (not a["certified"],
                                          a["hit"] if a["hit"] is not None else math.inf,
