@@ -13,7 +13,7 @@ theorem states) is run, the iterations to ``eps`` are read over a ladder
 runs the worst-case family of its class and perturbation (the ramp of
 :mod:`gnsverify.tightness` with the same ``H``, one instance per ``eps``, convex
 setting): ``worst_exponent`` is the exponent fitted there, ``worst_ratio`` its best
-``observed / K(eps)``. The result is plain data for a figure.
+``K_last / K(eps)``. The result is plain data for a figure.
 """
 from __future__ import annotations
 

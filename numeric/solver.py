@@ -493,6 +493,14 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
                   linear_solves=dict(woodbury=int(counts[3]), dense=int(counts[4])))
 
 
+def _count_defaults() -> dict:
+    """The keyword options of :func:`minimize_gns` with their defaults, less the two that
+    need a trace (read from its signature: one place for the defaults)."""
+    import inspect
+    return {k: p.default for k, p in inspect.signature(minimize_gns).parameters.items()
+            if p.kind is p.KEYWORD_ONLY and k not in ("record_x", "callback")}
+
+
 def count_gns(problem: Problem, x0=None, *, chunk: int = 1 << 16, **options) -> dict:
     """Run :func:`minimize_gns` (same ``options``, no ``callback`` or ``record_x``)
     ``chunk`` steps at a time and keep, instead of the trace, what a run of millions of
@@ -509,9 +517,7 @@ def count_gns(problem: Problem, x0=None, *, chunk: int = 1 << 16, **options) -> 
         if bad in options:
             raise ValueError(f"count_gns keeps no trace: {bad} is not an option.")
     chunk = check_count("chunk", chunk, 1)
-    o = dict(hessian="exact", step="adaptive", B=None, bound=None, gamma0=1.0,
-             gamma_min=0.0, max_trials=60, max_iter=1000, gtol=1e-8, ftol=0.0, f_star=None,
-             ideal=None, blas_threads=1)
+    o = _count_defaults()
     unknown = set(options) - set(o)
     if unknown:
         raise ValueError(f"unknown options {sorted(unknown)}.")

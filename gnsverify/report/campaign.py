@@ -74,9 +74,7 @@ def records(reports: Iterable) -> list[dict]:
     """One plain dict per claim (keys :data:`RECORD_KEYS`), in report order."""
     out = []
     for rep in reports:
-        for v in getattr(rep, "verdicts", []):
-            d = v.to_dict() if hasattr(v, "to_dict") else dict(v)
-            rec = {k: jsonable(d.get(k)) for k in RECORD_KEYS}
+        for rec in verdict_records(getattr(rep, "verdicts", []), RECORD_KEYS):
             if not rec["case"]:
                 rec["case"] = case_name(rep)
             out.append(rec)

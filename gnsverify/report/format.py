@@ -125,5 +125,7 @@ def _csv_cell(value: Any) -> Any:
 
 
 def verdict_records(verdicts, keys) -> list[dict]:
-    """Claim records (dicts with ``keys``, JSON-ready) of a list of verdicts."""
-    return [{k: jsonable(v.to_dict().get(k)) for k in keys} for v in verdicts]
+    """Claim records (dicts with ``keys``, JSON-ready) of a list of verdicts (objects
+    with ``to_dict()`` or plain dicts)."""
+    return [{k: jsonable((v.to_dict() if hasattr(v, "to_dict") else dict(v)).get(k)) for k in keys}
+            for v in verdicts]
