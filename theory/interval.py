@@ -6,7 +6,11 @@ For a sympy expression ``q(x)`` this module computes
 * an **interval enclosure** ``Q(X) ⊇ {q(x) : x in X}`` of ``q`` on a sub-box
   ``X`` (``interval_enclosure``), by evaluating the expression tree in
   ``mpmath.iv`` interval arithmetic (outward rounding: every operation returns
-  an interval containing the exact result of the operation on the operands);
+  an interval containing the exact result of the operation on the operands),
+  with ``exp log sqrt sinh cosh tanh`` and non-integer powers enclosed through
+  their monotonicity from Arb balls (python-flint) at the end points
+  (**`endpoint enclosure`**), and ``sin cos tan`` by ``mpmath.iv`` widened by the
+  **`rounding guard`**;
 * the **branch-and-bound maximum** (``certified_max``): a priority queue of
   sub-boxes ordered by the upper end of their enclosure; the top box is bisected
   along its relatively widest side until ``upper - lower <= max(atol,
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -31,6 +36,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 from mpmath import iv
+from flint import arb
 from mpmath.libmp import to_float
 from sympy.printing.pycode import MpmathPrinter
 
@@ -43,14 +49,16 @@ class NotEnclosable(ValueError):
     """The expression uses a function without an interval version."""
 
 
-# --- guarded elementary functions ---------------------------------------------------
+# --- trigonometric functions: mpmath.iv with a guard ------------------------------
 
 GUARD = mpmath.mpf(2) ** -50
-"""Relative widening of every elementary-function enclosure (**`rounding guard`**):
-``mpmath.iv.exp`` (mpmath 1.3) returns a degenerate interval that misses the
-true value by one unit in the last place for some arguments (e.g. ``exp(2^-24)``),
-so each result ``[a, b]`` is replaced by ``[a, b] * [1 - GUARD, 1 + GUARD]``
-(outward rounded): about four units in the last place at 53-bit precision."""
+"""Relative widening of the trigonometric enclosures (**`rounding guard`**): the
+``mpmath.iv`` elementary functions (mpmath 1.3) were found to return degenerate
+intervals that miss the true value by one unit in the last place (``iv.exp(2^-24)``),
+so each ``sin``/``cos``/``tan`` result ``[a, b]`` is replaced by
+``[a, b] * [1 - GUARD, 1 + GUARD]`` (outward rounded): about four units in the last
+place at 53-bit precision. The other elementary functions use Arb balls below and
+need no guard."""
 
 _WIDEN = iv.mpf([1 - GUARD, 1 + GUARD])
 
@@ -63,74 +71,122 @@ def _guarded(fn):
     return enclose
 
 
-iv_exp = _guarded(iv.exp)
-iv_log = _guarded(iv.log)
-iv_sqrt = _guarded(iv.sqrt)
 iv_sin = _guarded(iv.sin)
 iv_cos = _guarded(iv.cos)
 iv_tan = _guarded(iv.tan)
 
 
-def iv_power(X, Y):
-    """``X ** Y`` for a non-integer exponent (through exp and log inside mpmath),
-    guarded like the elementary functions."""
-    return (X ** Y) * _WIDEN
+# --- elementary functions: Arb balls at the end points ------------------------------
+
+def _float_below(t) -> float:
+    """The largest float64 ``<=`` the exact Arb number ``t`` (an end point)."""
+    f = float(t)
+    if f == math.inf:  # t beyond the largest float (arb(inf) is not comparable)
+        return sys.float_info.max
+    return math.nextafter(f, -math.inf) if f != -math.inf and arb(f) > t else f
 
 
-# --- sound interval versions of functions mpmath.iv lacks ------------------------
+def _float_above(t) -> float:
+    """The smallest float64 ``>=`` the exact Arb number ``t`` (an end point)."""
+    f = float(t)
+    if f == -math.inf:
+        return -sys.float_info.max
+    return math.nextafter(f, math.inf) if f != math.inf and arb(f) < t else f
 
-def _endpoints(X):
-    """Exact endpoints of an interval as mpmath ``mpf`` numbers."""
+
+def _ball(fn, t: float, limits: tuple[float, float]) -> tuple[float, float]:
+    """``(lo, hi)`` floats with ``lo <= fn(t) <= hi``: Arb's ball of ``fn`` at the
+    float ``t`` (exact as an Arb number), its ends rounded outward; at ``t = -inf``
+    or ``+inf`` the function's limits ``limits``. Raises ValueError where Arb's
+    ball is not finite (``t`` outside the domain, or an overflow)."""
+    if math.isinf(t):
+        v = limits[t > 0]
+        return v, v
+    B = fn(arb(t))
+    if not B.is_finite():
+        raise ValueError(f"no finite enclosure of {fn.__name__} at {t!r}")
+    return _float_below(B.lower()), _float_above(B.upper())
+
+
+def _float_ends(X) -> tuple[float, float]:
+    """End points of an ``mpmath.iv`` interval as floats (exact: the interval
+    context works at 53 bits)."""
     X = iv.mpf(X)
-    return mpmath.mpf(X.a), mpmath.mpf(X.b)
+    return float(mpmath.mpf(X.a)), float(mpmath.mpf(X.b))
 
 
-def _sinh_point(p):
-    P = iv.mpf(p)
-    return (iv_exp(P) - iv_exp(-P)) / 2
+def _increasing(fn, limits, X, domain_lo=-math.inf):
+    """Enclosure of a function increasing on ``[domain_lo, inf)`` over ``X``:
+    ``[lo(fn(a)), hi(fn(b))]`` (**`endpoint enclosure`**). A box reaching below
+    the domain raises ValueError (the caller marks it)."""
+    a, b = _float_ends(X)
+    if a < domain_lo:
+        raise ValueError(f"{fn.__name__} is undefined below {domain_lo}")
+    lo = limits[0] if a == domain_lo and domain_lo > -math.inf else _ball(fn, a, limits)[0]
+    return iv.mpf([lo, _ball(fn, b, limits)[1]])
 
 
-def _cosh_point(p):
-    P = iv.mpf(p)
-    return (iv_exp(P) + iv_exp(-P)) / 2
+def iv_exp(X):
+    """``exp`` on an interval (increasing)."""
+    return _increasing(arb.exp, (0.0, math.inf), X)
 
 
-def _tanh_point(p):
-    P = iv.mpf(p)
-    return 1 - 2 / (iv_exp(2 * P) + 1)
+def iv_log(X):
+    """``log`` on an interval inside ``[0, inf)`` (increasing; ``log 0 = -inf``)."""
+    return _increasing(arb.log, (-math.inf, math.inf), X, domain_lo=0.0)
 
 
-def _monotone(point_fn, X):
-    """Enclosure of an increasing function: hull of the enclosures at the endpoints."""
-    a, b = _endpoints(X)
-    return iv.mpf([iv.mpf(point_fn(a)).a, iv.mpf(point_fn(b)).b])
+def iv_sqrt(X):
+    """``sqrt`` on an interval inside ``[0, inf)`` (increasing; ``sqrt 0 = 0``)."""
+    return _increasing(arb.sqrt, (0.0, math.inf), X, domain_lo=0.0)
 
 
 def iv_sinh(X):
     """``sinh`` on an interval (increasing)."""
-    return _monotone(_sinh_point, X)
+    return _increasing(arb.sinh, (-math.inf, math.inf), X)
 
 
 def iv_tanh(X):
     """``tanh`` on an interval (increasing)."""
-    return _monotone(_tanh_point, X)
+    return _increasing(arb.tanh, (-1.0, 1.0), X)
 
 
 def iv_cosh(X):
     """``cosh`` on an interval: even, increasing in ``|x|``."""
-    a, b = _endpoints(X)
-    if a >= 0:
-        lo, hi = a, b
-    elif b <= 0:
-        lo, hi = -b, -a
-    else:
-        lo, hi = mpmath.mpf(0), max(-a, b)
-    return iv.mpf([iv.mpf(_cosh_point(lo)).a, iv.mpf(_cosh_point(hi)).b])
+    a, b = _float_ends(X)
+    lo, hi = (a, b) if a >= 0 else (-b, -a) if b <= 0 else (0.0, max(-a, b))
+    return iv.mpf([_ball(arb.cosh, lo, (math.inf, math.inf))[0],
+                   _ball(arb.cosh, hi, (math.inf, math.inf))[1]])
+
+
+def iv_power(X, Y):
+    """``X ** Y`` for a non-integer exponent, ``X`` inside ``[0, inf)``. For ``x > 0``,
+    ``x^y`` is monotone in ``x`` for each fixed ``y`` and in ``y`` for each fixed
+    ``x``, so its range over the box ``X x Y`` is the hull of its values at the four
+    corners (**`endpoint enclosure`**); ``0^y = 0`` for ``y > 0``, ``0^y`` for
+    ``y <= 0`` is not finite. Each corner value is an Arb ball."""
+    a, b = _float_ends(X)
+    ya, yb = _float_ends(Y)
+    if a < 0 or (a == 0 and ya <= 0):
+        raise ValueError("non-integer power of an interval reaching below 0 (or 0 to a power <= 0)")
+    los, his = [], []
+    for x in (a, b):
+        for y in (ya, yb):
+            if x == 0:
+                los.append(0.0), his.append(0.0)
+                continue
+            if math.isinf(x) or math.isinf(y):
+                raise ValueError("non-integer power with an infinite end point")
+            B = arb(x) ** arb(y)
+            if not B.is_finite():
+                raise ValueError(f"no finite enclosure of {x!r}**{y!r}")
+            los.append(_float_below(B.lower())), his.append(_float_above(B.upper()))
+    return iv.mpf([min(los), max(his)])
 
 
 def iv_sign(X):
     """``sign`` on an interval: ``1`` or ``-1`` off zero, ``[-1, 1]`` otherwise."""
-    a, b = _endpoints(X)
+    a, b = _float_ends(X)
     if a > 0:
         return iv.mpf(1)
     if b < 0:
@@ -273,7 +329,8 @@ def vectorized(expr: sp.Expr, variables):
 #: The named inequalities of docs/theory.md section 6.3 this module rests on.
 INEQUALITIES = {
     "enclosure bound": "q(X) is contained in Q(X) for every box X, so sup_box q <= max over the leaves of upper(Q(leaf))",
-    "rounding guard": "every elementary-function result [a, b] is widened to [a, b] * [1 - 2^-50, 1 + 2^-50]",
+    "endpoint enclosure": "f monotone on X = [a, b]: f(X) lies in the hull of Arb's balls of f at a and b, ends rounded outward to float64",
+    "rounding guard": "every sin, cos, tan result [a, b] of mpmath.iv is widened to [a, b] * [1 - 2^-50, 1 + 2^-50]",
     "mean value form": "q(X) is contained in q(c) + sum_i Q_i(X) (X_i - c_i), Q_i an enclosure of dq/dx_i",
     "enclosure gap": "branch and bound stops when upper - lower <= max(atol, rtol |lower|)",
 }

@@ -6,6 +6,7 @@ against a dense sample evaluated independently in 40-digit mpmath arithmetic, an
 a deliberately broken enclosure shows that the check can fail.
 """
 import math
+import sys
 
 import mpmath
 import numpy as np
@@ -18,7 +19,8 @@ from theory.constants import (ConstantResult, hessian_holder_constant, hessian_l
                               hessian_variation_constant, l0_constant, qsc_constant,
                               symmetric_norm_lower, third_lipschitz_constant)
 from theory.expr import SymbolicFunction
-from theory.interval import (certified_max, iv_cos, iv_cosh, iv_exp, iv_log, iv_sin, iv_sinh, iv_sqrt,
+from theory.interval import (certified_max, interval_enclosure, iv_cos, iv_cosh, iv_exp, iv_log, iv_power,
+                             iv_sin, iv_sinh, iv_sqrt, safe_upper,
                              iv_tan, iv_tanh)
 
 X = sp.Symbol("x", real=True)
@@ -266,16 +268,27 @@ def test_the_soundness_check_has_teeth():
     assert is_sound(honest.upper, q, [X], [(0, 1)])
 
 
+def _power(y):
+    def fn(X):
+        return iv_power(X, iv.mpf(y.p) / iv.mpf(y.q))
+
+    def ref(t):
+        return mpmath.power(t, mpmath.mpf(y.p) / y.q)
+    return fn, ref
+
+
 ELEMENTARY = [(iv_cosh, mpmath.cosh), (iv_sinh, mpmath.sinh), (iv_tanh, mpmath.tanh),
               (iv_exp, mpmath.exp), (iv_sin, mpmath.sin), (iv_cos, mpmath.cos),
-              (iv_tan, mpmath.tan), (iv_log, mpmath.log), (iv_sqrt, mpmath.sqrt)]
+              (iv_tan, mpmath.tan), (iv_log, mpmath.log), (iv_sqrt, mpmath.sqrt),
+              _power(sp.Rational(3, 2)), _power(sp.Rational(-1, 3)), _power(sp.Rational(5, 7))]
+POSITIVE = {mpmath.log, mpmath.sqrt} | {ref for _, ref in ELEMENTARY[-3:]}
 
 
 @given(st.floats(-4, 4), st.one_of(st.just(0.0), st.integers(1, 60).map(lambda k: 2.0 ** -k),
                                    st.floats(0, 1)))
 def test_elementary_enclosures_contain_the_values(a, w):
     for fn, ref in ELEMENTARY:
-        lo = abs(a) + 0.5 if ref in (mpmath.log, mpmath.sqrt) else a
+        lo = abs(a) + 0.5 if ref in POSITIVE else a
         if ref is mpmath.tan:
             lo = a / 4  # stay inside (-pi/2, pi/2)
         I = iv.mpf([lo, lo + w])
@@ -286,14 +299,18 @@ def test_elementary_enclosures_contain_the_values(a, w):
             assert mpmath.mpf(E.a) <= v <= mpmath.mpf(E.b), (ref, t)
 
 
-def test_rounding_guard_on_exp_of_a_tiny_argument():
+def test_endpoint_enclosure_of_exp_at_a_tiny_argument():
     # exp(2^-24) = 1 + 2^-24 + 2^-49 + 2^-72/6 + ...: above the 53-bit number
-    # 1 + 2^-24 + 2^-49 that the unguarded enclosure returns as both ends.
+    # 1 + 2^-24 + 2^-49 that mpmath's unguarded iv.exp returns as both ends (the
+    # broken engine this test exists to catch); the Arb ball contains it.
     p = mpmath.mpf(2) ** -24
     with mpmath.workdps(40):
         v = mpmath.exp(p)
-    E = iv_exp(iv.mpf(p))
-    assert mpmath.mpf(E.a) <= v <= mpmath.mpf(E.b)
+
+    def contains(E):
+        return mpmath.mpf(E.a) <= v <= mpmath.mpf(E.b)
+    assert not contains(iv.exp(iv.mpf(p)))
+    assert contains(iv_exp(iv.mpf(p)))
     res = certified_max(sp.cosh(X), [X], [(0.0, 2.0 ** -24)], rtol=1e-15, max_boxes=50)
     assert is_sound(res.upper, sp.cosh(X), [X], [(0.0, 2.0 ** -24)])
 
@@ -345,3 +362,27 @@ def test_expression_undefined_on_the_box():
 def test_estimated_path_also_checks_the_domain():
     with pytest.raises(ValueError, match="not finite at the box point"):
         hessian_lipschitz_constant(SymbolicFunction.parse("atan(x)*log(x)", "x"), (-1, 1))
+
+
+def test_endpoint_enclosures_at_domain_edges_and_overflow():
+    assert (iv_sqrt(iv.mpf([0, 4])).a, iv_sqrt(iv.mpf([0, 4])).b) == (0, 2)
+    assert iv_log(iv.mpf([0, 1])).a == -mpmath.inf
+    P = iv_power(iv.mpf([0, 4]), iv.mpf(3) / iv.mpf(2))
+    assert P.a == 0 and P.b >= 8
+    for bad in ((iv_log, [-1, 1]), (iv_sqrt, [-1e-300, 1])):
+        with pytest.raises(ValueError):
+            bad[0](iv.mpf(bad[1]))
+    with pytest.raises(ValueError):
+        iv_power(iv.mpf([-1, 1]), iv.mpf(1) / iv.mpf(3))
+    # exp(750) overflows float64: the upper end is +inf and the lower end stays a
+    # lower bound (the largest float, not +inf), so -exp(x) keeps a sound upper end
+    E = iv_exp(iv.mpf([750, 800]))
+    assert E.b == mpmath.inf and E.a <= mpmath.mpf(sys.float_info.max)
+    assert (-E).b < 0
+
+
+def test_a_box_where_log_is_undefined_is_marked_not_dropped():
+    # log(x) on [-1, 1]: every box reaching x <= 0 has no enclosure (upper +inf)
+    res = certified_max(sp.log(X + 2), [X], [(-1.0, 1.0)], rtol=1e-6, max_boxes=200)
+    assert is_sound(res.upper, sp.log(X + 2), [X], [(-1.0, 1.0)])
+    assert safe_upper(interval_enclosure(sp.log(X), [X]), [-1.0], [1.0]) == math.inf
