@@ -1,6 +1,7 @@
 """The ``gnsverify`` command: parse, make one library call, hand the result to one writer.
 
     gnsverify verify   [--case NAME|REF ...] [--eps LIST] [--budget B] [--seed S] [--out DIR]
+    gnsverify cases    [--format text|md|csv|json] [--class NAME ...] [--out FILE]
     gnsverify classes  [--format text|md|csv|json] [--out FILE]
     gnsverify table    [--format md|latex|text|csv|json] [--out FILE]
     gnsverify run      CASE [--step adaptive|theory|ideal] [--hessian H] [--max-iter N] [--out DIR]
@@ -174,6 +175,22 @@ def cmd_classes(args) -> int:
     return EXIT_OK
 
 
+def cmd_cases(args) -> int:
+    from gnsverify import catalog
+    from gnsverify.report.listing import CASE_COLUMNS, CASE_COLUMNS_LONG, case_rows, render_rows
+    from theory.classes import CATALOG
+    out = check_target_file(args.out) if args.out else None
+    known = sorted({c.name for c in CATALOG})
+    for name in args.cls or ():
+        if name not in known:
+            raise UsageError(f"--class must be one of {', '.join(known)}; got {name!r}.")
+    cases = [c for name in (args.cls or [None])
+             for c in (catalog.default_cases() if name is None else catalog.cases_claiming(name))]
+    columns = CASE_COLUMNS if args.format == "text" else CASE_COLUMNS_LONG
+    emit_listing(out, render_rows(case_rows(cases), args.format, columns))
+    return EXIT_OK
+
+
 def cmd_table(args) -> int:
     from theory import tables
     out = check_target_file(args.out) if args.out else None
@@ -307,7 +324,7 @@ def cmd_selftest(args) -> int:
     return EXIT_FAIL if st["false_alarms"] or st["instruments_failed"] else EXIT_OK
 
 
-COMMANDS = ("verify", "classes", "table", "run", "check", "explore", "selftest")
+COMMANDS = ("verify", "cases", "classes", "table", "run", "check", "explore", "selftest")
 
 
 def main(argv=None) -> int:

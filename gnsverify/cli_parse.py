@@ -145,6 +145,15 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
                                                      "if it exists; --format json for the rows)")
         c.set_defaults(func=commands[name])
 
+    c = sub.add_parser("cases", help="the catalog of cases: one line per case (what `verify` runs)")
+    c.add_argument("--format", choices=("text", "md", "csv", "json"), default="text",
+                   help="text: the short columns; md, csv, json also give each description")
+    c.add_argument("--class", dest="cls", action="append", metavar="NAME",
+                   help="only the cases claiming this class (repeatable)")
+    c.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal (replaced "
+                                                 "if it exists)")
+    c.set_defaults(func=commands["cases"])
+
     r = sub.add_parser("run", help="one solve of a case: trace summary and figure")
     r.add_argument("case_name", nargs="?", metavar="CASE", help="catalog case or module:object")
     _add_claim_refs(r)

@@ -24,7 +24,9 @@ from numeric.trace import STATUSES, Trace
  STEP_FAILED, STALLED) = range(7)
 CONTINUE = -2
 assert STATUSES[SEARCH_EXHAUSTED] == "search_exhausted" and STATUSES[STEP_FAILED] == "step_failed"
-assert STATUSES[STALLED] == "stalled" and len(STATUSES) == 7
+assert STATUSES[STALLED] == "stalled" and len(STATUSES) == 8
+CALLBACK = 7  # set by numeric.solver.minimize_gns only (the kernels never return it)
+assert STATUSES[CALLBACK] == "callback"
 
 #: The ``stall_rule`` (docs/theory.md, section 1): a rejected trial whose predicted
 #: decrease ``||g||_* ||x_trial - x||`` (an upper bound on the first-order decrease

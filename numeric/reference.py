@@ -212,7 +212,8 @@ class GNSReference:
         return Result(x=x, fun=float(f), gnorm=float(gn), nit=trace.n_steps, status=status,
                       message=f"reference run: {status}", trace=trace,
                       method=f"reference_{self.step}", hessian=self.hessian_rule.name,
-                      options=self.options(), linear_solves=dict(woodbury=0, dense=self._solves))
+                      options=self.options(), linear_solves=dict(woodbury=0, dense=self._solves),
+                      nfev=nv, njev=ng, nhev=nh, jac=np.asarray(g, float).copy())
 
     def options(self) -> dict:
         """The run's options, as :func:`numeric.solver.minimize_gns` records them."""

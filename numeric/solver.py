@@ -76,7 +76,7 @@ from numeric._clock import monotonic
 from numeric import _linalg
 from numeric._checks import check_count, check_f_star, check_real, resolve_hessian
 from numeric import _record
-from numeric._record import (CONTINUE, MAX_ITER, NON_FINITE, SEARCH_EXHAUSTED, STALLED,
+from numeric._record import (CALLBACK, CONTINUE, NON_FINITE, SEARCH_EXHAUSTED, STALLED,
                              STEP_FAILED, below_resolution, ensure_rows, stop_status, fields,
                              trace_from_fields)
 from numeric import metric as _metric
@@ -307,6 +307,7 @@ _MESSAGES = {
                    "or gamma is not a positive number).",
     "stalled": "No progress is representable: the next trial's predicted decrease of f is "
                "below the rounding of f (or the step no longer moves x).",
+    "callback": "Stopped by the callback.",
 }
 # the estimator's own sample-set defaults; the region is the method's: gamma(x) is
 # defined on Ball ∩ O (docs/theory.md, section 3), the set where the steps lie
@@ -451,7 +452,7 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
     record_x : also record every iterate in ``trace.x``.
     callback : ``callback(intermediate_result)`` after each accepted step, with
         ``intermediate_result.x``, ``.fun``, ``.gnorm``, ``.nit``, ``.gamma``; returning
-        ``True`` stops the run (status ``max_iter``, message says so). The kernel then
+        ``True`` stops the run (status ``callback``, not a success). The kernel then
         runs one iteration per call (slower, same trace).
     ideal : options of the ideal-step estimator: ``region`` (``"ball"`` or
         ``"O"``, default ``"O"``: Ball ∩ O), ``n_dirs``, ``n_radii``, ``seed``,
@@ -468,7 +469,6 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
                                         gamma_min, max_trials, max_iter, gtol, ftol, f_star,
                                         record_x, ideal, blas_threads)
     chunks = []
-    stopped_by_callback = False
     per_call = max_iter if callback is None else 1
     for status, out in _kernel_chunks(run, x0, max_iter, per_call, blas_threads, dim):
         chunks.append(out[6:])
@@ -478,19 +478,16 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
             info = OptimizeResult(x=out[1].copy(), fun=float(out[2]), nit=k,
                                   gamma=float(out[4]), gnorm=float(out[6][1, -1]))
             if callback(info) is True:
-                stopped_by_callback = True
-                status = MAX_ITER
+                status = CALLBACK
                 break
-    x, f, counts = out[1], out[2], out[5]
+    x, f, g, counts = out[1], out[2], out[3], out[5]
     trace = _concat(chunks, record_x)
     sname = STATUSES[status]
-    message = _MESSAGES[sname]
-    if stopped_by_callback:
-        message = "Stopped by the callback."
     return Result(x=x, fun=float(f), gnorm=float(trace.gnorm[-1]), nit=trace.n_steps,
-                  status=sname, message=message, trace=trace, method=f"gns_{step}",
+                  status=sname, message=_MESSAGES[sname], trace=trace, method=f"gns_{step}",
                   hessian=r.name, options=options,
-                  linear_solves=dict(woodbury=int(counts[3]), dense=int(counts[4])))
+                  linear_solves=dict(woodbury=int(counts[3]), dense=int(counts[4])),
+                  nfev=int(counts[0]), njev=int(counts[1]), nhev=int(counts[2]), jac=g.copy())
 
 
 def _count_defaults() -> dict:

@@ -32,6 +32,7 @@ STATUSES = (
     "non_finite",          # the oracle returned a non-finite value at an accepted point or at x0
     "step_failed",         # no step could be computed (e.g. theory/ideal step not acceptable)
     "stalled",             # no decrease of f is representable any more (stall_rule)
+    "callback",            # the callback returned True (set by the Python wrapper, no kernel code)
 )
 
 PER_ITERATE = ("f", "gnorm", "n_value", "n_grad", "n_hess", "time")
@@ -79,8 +80,11 @@ class Result:
     """Outcome of a run, in the spirit of ``scipy.optimize.OptimizeResult``.
 
     ``status`` is one of :data:`STATUSES`; ``success`` is true for the two
-    ``converged_*`` statuses and for ``max_iter`` (budget used, nothing wrong).
-    ``stalled`` (the method can no longer make progress in floating point: its
+    ``converged_*`` statuses only, as in ``scipy.optimize`` (``max_iter`` and
+    ``callback``, a run the callback stopped, are not a success).
+    ``nfev``, ``njev``, ``nhev`` are scipy's names for the oracle calls of the whole
+    run (values, gradients, Hessian-rule evaluations, trials included); ``jac`` is
+    the gradient at ``x``. ``stalled`` (the method can no longer make progress in floating point: its
     next trial predicts a decrease of ``f`` below the rounding of ``f``; the
     ``stall_rule`` of docs/theory.md) is not a success: the run converged to the
     precision of ``f``, which says nothing about ``gtol`` unless the gradient test
@@ -101,11 +105,24 @@ class Result:
     #: succeeded) and ``dense`` (Cholesky of ``H + lambda B``, attempted); empty for
     #: methods that do not count them
     linear_solves: dict[str, int] = field(default_factory=dict)
+    #: oracle calls of the run (default: the trace's cumulative counts at the last iterate)
+    nfev: int | None = None
+    njev: int | None = None
+    nhev: int | None = None
+    #: the gradient at ``x`` (``None`` when the method did not return it)
+    jac: np.ndarray | None = None
+
+    def __post_init__(self):
+        for name, counts in (("nfev", self.trace.n_value), ("njev", self.trace.n_grad),
+                             ("nhev", self.trace.n_hess)):
+            if getattr(self, name) is None:
+                setattr(self, name, int(counts[-1]) if len(counts) else 0)
 
     @property
     def success(self) -> bool:
-        return self.status in ("converged_gnorm", "converged_fgap", "max_iter")
+        return self.status in ("converged_gnorm", "converged_fgap")
 
     def __repr__(self) -> str:
         return (f"Result(method={self.method!r}, hessian={self.hessian!r}, status={self.status!r}, "
-                f"nit={self.nit}, fun={self.fun:.6g}, gnorm={self.gnorm:.3g})")
+                f"nit={self.nit}, fun={self.fun:.6g}, gnorm={self.gnorm:.3g}, "
+                f"nfev={self.nfev}, njev={self.njev}, nhev={self.nhev})")

@@ -1,5 +1,6 @@
-"""The listings of ``gnsverify classes`` (one row per function class) and their
-rendering as text, Markdown, CSV or JSON."""
+"""The listings of ``gnsverify classes`` (one row per function class) and
+``gnsverify cases`` (one row per catalog case), and their rendering as text,
+Markdown, CSV or JSON."""
 from __future__ import annotations
 
 import csv
@@ -41,6 +42,20 @@ def class_rows(classes=None) -> list[dict]:
                 row[f"rate_{setting}"] = f"n/a ({exc})"
         out.append(row)
     return out
+
+
+CASE_COLUMNS = ["name", "class", "setting", "hessian", "n", "family"]
+CASE_COLUMNS_LONG = CASE_COLUMNS + ["description"]
+
+
+def case_rows(cases) -> list[dict]:
+    """One plain row per case: the claimed class, the setting of the claim (the
+    theorem's convex or non-convex rate), the Hessian rule, the dimension, the
+    instance family the falsification search draws from, and the description."""
+    return [{"name": c.name, "class": getattr(c.claim, "name", str(c.claim)),
+             "setting": "convex" if c.is_convex else "non-convex", "hessian": c.hessian,
+             "n": int(c.get_problem().n), "family": c.family.name if c.family else None,
+             "description": c.description} for c in cases]
 
 
 def render_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:

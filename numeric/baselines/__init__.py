@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 from numeric._checks import check_count, check_f_star, check_real, resolve_hessian
 from numeric.baselines import kernel as _k
@@ -66,9 +68,10 @@ def _run(method, name, problem, x0, hessian, par0, alpha, par_min, max_iter, max
     opts = dict(options, max_iter=max_iter, max_trials=max_trials, gtol=gtol, ftol=ftol,
                 f_star=None if math.isnan(f_star) else f_star)
     opts.pop("par_name")
+    jac = problem.grad(x) if np.all(np.isfinite(x)) else None  # one more call, not counted in njev
     return Result(x=x, fun=float(P[0, -1]), gnorm=float(P[1, -1]), nit=int(K), status=st,
                   message=_MESSAGES[st], trace=trace, method=name,
-                  hessian="none" if hessian is None else r.name, options=opts)
+                  hessian="none" if hessian is None else r.name, options=opts, jac=jac)
 
 
 def gradient_method(problem, x0=None, *, t0=1.0, max_iter=1000, max_trials=60, gtol=1e-8,

@@ -159,6 +159,23 @@ def test_interrupted_report_leaves_no_partial_folder(tmp_path, capsys, monkeypat
 
 # -- other commands ------------------------------------------------------------------
 
+def test_cases_lists_the_catalog_one_line_per_case(tmp_path, capsys):
+    from gnsverify.catalog import NAMES, cases_claiming
+    code, out, _ = run_main(["cases"], capsys)
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 2 + len(NAMES)                 # header, rule, one line per case
+    assert [ln.split()[0] for ln in lines[2:]] == list(NAMES)
+    code, out, _ = run_main(["cases", "--class", "qsc", "--format", "json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and [r["name"] for r in rows] == [c.name for c in cases_claiming("qsc")]
+    assert all(r["class"] == "qsc" and r["description"] for r in rows)
+    digits = next(r for r in rows if r["name"] == "softmax_digits_fisher")
+    assert (digits["n"], digits["hessian"], digits["setting"]) == (640, "fisher", "convex")
+    code, _, err = run_main(["cases", "--class", "no_such_class"], capsys)
+    assert code == 2 and "--class must be one of" in err
+
+
 def test_classes_lists_the_catalog_in_every_format(tmp_path, capsys):
     code, out, _ = run_main(["classes"], capsys)
     assert code == 0
