@@ -91,7 +91,8 @@ def cmd_verify(args) -> int:
     cases = cases_from_args(args)
     with_phase = args.phase if args.phase is not None else cases is None
     with_tightness = args.tightness if args.tightness is not None else cases is None
-    t0 = time.perf_counter()
+    from gnsverify.provenance import now_utc, provenance
+    t0, cpu0, started = time.perf_counter(), time.process_time(), now_utc()
     with _progress(args) as progress, writer as tmp:
         reports = campaign(cases, progress=progress, eps=eps, seed=args.seed, budget=budget or "default")
         phase = None
@@ -114,10 +115,13 @@ def cmd_verify(args) -> int:
             from gnsverify.selftest import selftest
             st = selftest(quick=mode == "quick", seed=args.seed, progress=progress)
         meta = dict(cases=len(reports), eps=eps if eps else "per case", budget=budget or "default",
-                    seed=args.seed, selftest=mode, seconds=round(time.perf_counter() - t0, 1))
+                    seed=args.seed, selftest=mode)
+        prov = provenance(seed=args.seed, budget=budget or "default", started=started, command=args.argv,
+                          wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - cpu0)
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
-                                     progress=progress, selftest=st, tightness=tight)
+                                     progress=progress, selftest=st, tightness=tight,
+                                     provenance=prov)
     say(rep.summary_table(reports))
     say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
     say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))
@@ -137,7 +141,8 @@ def cmd_verify(args) -> int:
         where += (f", {len(tight['worst_cases']['rows'])} worst-case families and "
                   f"{len(tight['instance_constants']['rows'])} instance-constant claims")
     say(f"\noverall: {summary['overall']} ({rep.counts_text(c)} claims on {where}) "
-        f"in {time.perf_counter() - t0:.1f} s")
+        f"in {time.perf_counter() - t0:.1f} s wall ({prov['wall_s']:.1f} s wall and "
+        f"{prov['cpu_s']:.1f} s CPU before the report was written)")
     for r in rep.records(reports):
         if r["verdict"] == FAIL:
             say(f"FAIL {r['case']} / {r['claim']}: {r['detail']}")

@@ -264,6 +264,7 @@ def _run(parser, argv) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:          # --help
             return int(exc.code or 0)
+        args.argv = [PROG] + [str(a) for a in (sys.argv[1:] if argv is None else argv)]
         if not getattr(args, "func", None):
             raise UsageError("a command is required: verify, classes, table, run, check or explore "
                              "(gnsverify --help for details).")

@@ -281,9 +281,26 @@ def _extra_records(tightness: dict | None) -> list[dict]:
     return verdict_records([v for part in tightness.values() for v in part["verdicts"]], RECORD_KEYS)
 
 
+def provenance_section(prov: dict) -> str:
+    """Versions, commit, machine, seed, budget and times (``gnsverify.provenance``)."""
+    m = prov["machine"]
+    blas = "; ".join(f"{b['internal_api']} {b['version']} ({b['architecture']} kernels)" for b in m["blas"])
+    vers = ", ".join(f"{k} {v}" for k, v in prov["versions"].items() if v)
+    return "\n".join([
+        "## Provenance", "",
+        f"- command: `{' '.join(prov['command'])}`, started {prov['started_utc']}, seed "
+        f"{prov['seed']}, budget `{prov['budget']}`",
+        f"- time before the report was written: {prov['wall_s']:.1f} s wall, {prov['cpu_s']:.1f} s "
+        f"CPU (this process)",
+        f"- code: git commit `{prov['git_commit'] or 'unknown (not a git checkout)'}`",
+        f"- machine: {m['platform']}, {m['cpus']} CPUs, load {fmt(m['load_average_1min'])}; BLAS: "
+        f"{blas or 'none loaded'}",
+        f"- versions: {vers}"])
+
+
 def report_markdown(reports: list, *, phase: dict | None = None, figures: dict | None = None,
                     meta: dict | None = None, selftest: dict | None = None,
-                    tightness: dict | None = None) -> str:
+                    tightness: dict | None = None, provenance: dict | None = None) -> str:
     recs = records(reports) + _extra_records(tightness)
     rows = rate_rows(reports)
     c = counts(recs)
@@ -333,6 +350,8 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
         lines += ["## Failures", ""]
         lines += [f"- `{r['case']}` / `{r['claim']}`: {r['detail'] or 'see counterexample below'}" for r in fails]
         lines.append("")
+    if provenance:
+        lines += [provenance_section(provenance), ""]
     lines += ["## Claims per case", ""]
     by_case: dict[str, list[dict]] = {}
     for r in recs:
@@ -352,13 +371,15 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
 
 def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
                    meta: dict | None = None, progress=None,
-                   selftest: dict | None = None, tightness: dict | None = None) -> dict[str, Any]:
+                   selftest: dict | None = None, tightness: dict | None = None,
+                   provenance: dict | None = None) -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
     ``tightness``: ``{"worst_cases": gnsverify.tightness.tightness(),
     "instance_constants": gnsverify.instance_constants.instance_constants()}`` (either
-    part may be absent). Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
+    part may be absent). ``provenance``: :func:`gnsverify.provenance.provenance` (into
+    summary.json and REPORT.md). Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
     """
     out = Path(out)
     recs = records(reports) + _extra_records(tightness)
@@ -390,13 +411,15 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     if selftest:
         written += selftest_report.write_selftest(out, selftest)
     (out / "REPORT.md").write_text(report_markdown(reports, phase=phase, figures=fig_paths, meta=meta,
-                                                   selftest=selftest, tightness=tightness),
+                                                   selftest=selftest, tightness=tightness,
+                                                   provenance=provenance),
                                    encoding="utf-8")
     written.append(out / "REPORT.md")
     summary = {
         "overall": overall(recs) if recs else None,
         "counts": counts(recs),
         "settings": jsonable(meta or {}),
+        "provenance": jsonable(provenance) if provenance else None,
         "rates": rows,
         "detection_thresholds": worth.summary(recs),
         "tightness": tightness_report.summary((tightness or {}).get("worst_cases")),

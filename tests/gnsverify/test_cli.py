@@ -70,6 +70,25 @@ def test_verify_true_claim_exits_0_and_writes_parseable_outputs(tmp_path, capsys
     assert leftovers(out_dir) == []
 
 
+def test_verify_records_its_provenance_outside_the_results(tmp_path, capsys):
+    import numpy
+    out_dir = tmp_path / "rep"
+    argv = ["verify", "--case", GOOD, "--out", out_dir, "--no-figures", "--seed", "3", *QUICK]
+    code, out, err = run_main(argv, capsys)
+    assert code == 0, err
+    prov = json.loads((out_dir / "summary.json").read_text())["provenance"]
+    assert prov["command"] == ["gnsverify"] + [str(a) for a in argv]
+    assert prov["seed"] == 3 and prov["budget"] == "quick"
+    assert prov["versions"]["numpy"] == numpy.__version__ and prov["versions"]["python-flint"]
+    assert prov["machine"]["cpus"] >= 1 and prov["machine"]["blas"]
+    assert 0 < prov["cpu_s"] and 0 < prov["wall_s"]
+    assert f"{prov['wall_s']:.1f} s wall and" in out        # the terminal says which time it is
+    md = (out_dir / "REPORT.md").read_text()
+    assert "## Provenance" in md and numpy.__version__ in md
+    # results.json holds verdicts only: nothing of the machine or the clock
+    assert "provenance" not in (out_dir / "results.json").read_text()
+
+
 def test_verify_false_claim_exits_1_with_a_counterexample(tmp_path, capsys):
     out_dir = tmp_path / "rep"
     code, out, err = run_main(["verify", "--case", WRONG, "--out", out_dir, "--no-figures", *QUICK], capsys)
