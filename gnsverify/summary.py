@@ -39,7 +39,8 @@ def row(ctx, verdicts) -> dict:
     the theory run reached none) and the log-log slope of its iterations-to-eps.
 
     Keys: ``case, class, exponent`` (class exponent: smallest smoothness alpha),
-    ``predicted_order, predicted_K, observed_K, ratio`` (at the smallest ``eps`` the run
+    ``predicted_order``, ``measure`` (what each ``eps`` bounds: ``f - f*`` for the convex
+    theorem, ``||g||_*`` for the non-convex one), ``predicted_K, observed_K, ratio`` (at the smallest ``eps`` the run
     reached), ``fitted_exponent``, ``predicted_exponent``, ``verdict``, ``run`` (which
     run the numbers are from) and ``theory_not_shown`` (when the row shows another run:
     the numbers that say why the theory-step run reached no ``eps``).
@@ -69,6 +70,7 @@ def row(ctx, verdicts) -> dict:
         "class": cls,
         "exponent": min(smooth) if smooth else None,
         "predicted_order": order,
+        "measure": ctx.measure,
         "predicted_K": None if last is None else _num(last["predicted"]),
         "observed_K": None if last is None else last["observed"],
         "ratio": (None if last is None or not last["predicted"] else

@@ -120,7 +120,10 @@ def _display_row(row: dict) -> list:
         observed = f"{fmt(observed)} ({run} run)"
     fitted, pred = row.get("fitted_exponent"), row.get("predicted_exponent")
     exps = None if fitted is None and pred is None else f"{fmt(fitted, 3)} vs {fmt(pred, 3)}"
-    return [row.get("case"), row.get("class"), fmt(row.get("exponent"), 3), row.get("predicted_order"),
+    order = row.get("predicted_order")
+    if order is not None and row.get("measure"):
+        order = f"{order} in {row['measure']}"
+    return [row.get("case"), row.get("class"), fmt(row.get("exponent"), 3), order,
             row.get("predicted_K"), observed, fmt(row.get("ratio"), 3), exps, row.get("verdict")]
 
 
@@ -313,7 +316,8 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
         lines += ["Settings: " + ", ".join(f"{k} = {fmt(v)}" for k, v in meta.items()) + ".", ""]
     lines += ["## Rate table", "",
               "Per case: the class exponent (smallest smoothness alpha of pi), the theorem's "
-              "order and its iteration bound `K(eps)` against the observed iterations to the "
+              "order with the quantity each `eps` bounds (`f - f*` for the convex theorem, "
+              "`||g||_*` for the stationarity theorem) and its iteration bound `K(eps)` against the observed iterations to the "
               "smallest `eps` of the ladder the run reached (`ratio` = observed / predicted, at "
               "most 1 when the global bound holds), and the fitted exponent (least-squares "
               "log-log slope of the observed iteration counts over the eps ladder) beside the "

@@ -14,7 +14,7 @@ from theory.classes import FirstOrder, HolderHessian
 from theory.rates import RateTheorem
 
 ROW_KEYS = {"case", "class", "exponent", "predicted_order", "predicted_K", "observed_K", "ratio",
-            "fitted_exponent", "predicted_exponent", "verdict", "run", "theory_not_shown"}
+            "fitted_exponent", "predicted_exponent", "verdict", "run", "theory_not_shown", "measure"}
 
 
 def _claims(rep):
@@ -42,7 +42,7 @@ def test_report_is_json_ready_and_has_the_documented_shape(cubic_report):
     assert set(rep.row) == ROW_KEYS and rep.row["verdict"] == PASS and rep.row["run"] == "theory"
     assert rep.row["theory_not_shown"] is None          # the row shows the theory run itself
     assert set(rep.runs) == {"theory", "adaptive"}
-    assert d["curves"]["measure"] == "f - f*"
+    assert d["curves"]["measure"] == rep.row["measure"] == "f - f*"
     run = d["curves"]["runs"]["theory"]
     assert len(run["k"]) == len(run["value"]) == rep.runs["theory"].trace.f.shape[0]
     assert len(d["curves"]["bound"]["theory"]["eps"]) == len(d["curves"]["bound"]["theory"]["K"])
