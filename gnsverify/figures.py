@@ -130,6 +130,17 @@ def _verify_panels(curves: dict) -> list[dict]:
         panels.append({"series": counts, "xlabel": f"eps (target for {measure})",
                        "ylabel": "iterations to reach eps", "xscale": "log", "yscale": "log",
                        "invert_x": True, "title": "observed iterations vs the theorem's K(eps)"})
+    for key, xlabel, title in (("calls", "oracle calls (values + gradients + Hessians)", "against oracle calls"),
+                               ("time", "wall time (s)", "against wall time")):
+        cost = []
+        for name, run in curves["runs"].items():
+            pts = [(c, v) for c, v in zip(run.get(key) or [], run.get("value", [])) if c > 0]
+            if pts:   # log axis: the start (time 0) is left out of the time panel
+                cost.append({"label": str(name), "x": [c for c, _ in pts], "y": [v for _, v in pts],
+                             "kind": "observed"})
+        if cost:
+            panels.append({"series": cost, "xlabel": xlabel, "ylabel": measure, "yscale": "log",
+                           "xscale": "log", "title": title})
     return panels
 
 
@@ -189,8 +200,12 @@ def convergence_figure(curves: dict, path, *, title: str | None = None) -> Path:
 
     head, panels = normalize(curves)
     panels = [p for p in panels if p.get("series")] or [{"series": []}]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.0), squeeze=False)
-    for ax, panel in zip(axes[0], panels):
+    ncols = min(2, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.0 * nrows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, panel in zip(axes.flat, panels):
         yscale = panel.get("yscale", "log")
         for s in panel.get("series", []):
             y = _as_float_array(s.get("y", []))
@@ -343,6 +358,43 @@ def phase_figure(phase: dict, path) -> Path:
     ax2.set_xlabel("class exponent alpha")
     ax2.set_ylabel("approximation exponent beta")
     ax2.set_title("observed (predicted) exponent; smoothness dominates where alpha >= beta", fontsize=9)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+# -- performance profiles ------------------------------------------------------------
+
+def profile_figure(profiles: list[dict], path) -> Path:
+    """Dolan-Moré performance profiles (:func:`gnsverify.report.methods.profile`), one
+    panel per cost: ``rho_s(tau)`` as a step function of ``tau`` (log2 axis)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    profiles = [p for p in profiles if p.get("cases")] or [{"label": "no cases", "curves": {}}]
+    fig, axes = plt.subplots(1, len(profiles), figsize=(5.2 * len(profiles), 4.0), squeeze=False)
+    for ax, prof in zip(axes[0], profiles):
+        top = 1.0
+        for curve in prof["curves"].values():
+            if curve["tau"]:
+                top = max(top, max(curve["tau"]))
+        for name, curve in prof["curves"].items():
+            tau = [1.0] + list(curve["tau"]) + [2.0 * top]
+            rho = [0.0] + list(curve["rho"]) + [curve["rho"][-1] if curve["rho"] else 0.0]
+            ax.step(tau, rho, where="post", lw=1.4, label=str(name))
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("tau (cost / cheapest method's cost)")
+        ax.set_ylabel("fraction of cases within tau")
+        ax.set_title(str(prof.get("label", "")), fontsize=10)
+        ax.grid(True, which="major", alpha=0.3)
+        if prof["curves"]:
+            ax.legend(fontsize=7, loc="lower right", framealpha=0.8)
+    fig.suptitle("performance profiles over the catalog", fontsize=11)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

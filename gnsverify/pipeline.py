@@ -30,6 +30,7 @@ class CaseReport:
       numeric ``Result``;
     * ``row``: the rate-table row (:func:`gnsverify.summary.row`);
     * ``curves``: the plot data (:func:`gnsverify.summary.curves`);
+    * ``methods``: every run's cost to each ``eps`` (:func:`gnsverify.summary.methods`);
     * ``warnings``: what the user should know before reading the numbers (e.g. an
       ``eps`` below double precision).
     """
@@ -42,6 +43,8 @@ class CaseReport:
     notes: list = field(default_factory=list)
     wall_time: float = 0.0
     warnings: list = field(default_factory=list)
+    #: the cost of every run to each eps of the ladder (:func:`gnsverify.summary.methods`)
+    methods: list = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -57,6 +60,7 @@ class CaseReport:
                      for k, r in self.runs.items()},
             "row": self.row, "curves": self.curves, "notes": list(self.notes),
             "warnings": list(self.warnings), "wall_time": self.wall_time,
+            "methods": self.methods,
         }
 
 
@@ -106,4 +110,5 @@ def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0,
         progress({"case": case.name, "stage": "done", "done": stages, "total": stages})
     return CaseReport(case=case, verdicts=verdicts, runs=ctx.runs, row=summary.row(ctx, verdicts),
                       curves=summary.curves(ctx), notes=ctx.notes + ctx.warnings,
-                      wall_time=time.monotonic() - t0, warnings=list(ctx.warnings))
+                      wall_time=time.monotonic() - t0, warnings=list(ctx.warnings),
+                      methods=summary.methods(ctx))

@@ -1,5 +1,6 @@
 """What a report shows of one verified case besides its verdicts: the summary row of the
-rate table (:func:`row`) and the plot data of its runs and bounds (:func:`curves`)."""
+rate table (:func:`row`), the plot data of its runs and bounds (:func:`curves`) and the
+cost of every method to each ``eps`` of the ladder (:func:`methods`)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ import math
 import numpy as np
 
 from gnsverify.checks.order import fit_order, reached_points
-from gnsverify.context import RATE_RUNS
+from gnsverify.context import RATE_RUNS, reach
 from gnsverify.verdict import worst
 
 
@@ -17,12 +18,16 @@ def _num(v):
 
 
 def curves(ctx) -> dict:
-    """``{"measure", "runs": {name: {"k", "value"}}, "bound": {step: {"eps", "K"}}}``: every
-    run's measured sequence and the theorem's ``K(eps)`` on the ladder."""
-    out = {"measure": ctx.measure, "runs": {}, "bound": {}}
+    """``{"measure", "eps", "runs": {name: {"k", "value", "calls", "time"}}, "bound": {step:
+    {"eps", "K"}}}``: every run's measured sequence with its cumulative oracle calls
+    (values + gradients + Hessians) and wall time at each iterate, the ladder, and the
+    theorem's ``K(eps)`` on the ladder."""
+    out = {"measure": ctx.measure, "eps": ctx.ladder.tolist(), "runs": {}, "bound": {}}
     for name, res in ctx.runs.items():
         seq = ctx.quantity(res)
-        out["runs"][name] = {"k": list(range(seq.shape[0])), "value": [_num(v) for v in seq]}
+        out["runs"][name] = {"k": list(range(seq.shape[0])), "value": [_num(v) for v in seq],
+                             "calls": _calls(res.trace).tolist(),
+                             "time": _elapsed(res.trace).tolist()}
     if ctx.ladder.size and "constants" not in ctx.undecided and ctx.rate_blocker() is None:
         for step in RATE_RUNS:
             try:
@@ -31,6 +36,43 @@ def curves(ctx) -> dict:
                                       "K": [_num(rate.K(float(e), ctx.rate_data())) for e in ctx.ladder]}
             except ValueError:
                 pass
+    return out
+
+
+def _calls(tr) -> np.ndarray:
+    """Cumulative value + gradient + Hessian evaluations at each iterate."""
+    return (np.asarray(tr.n_value, np.int64) + np.asarray(tr.n_grad, np.int64)
+            + np.asarray(tr.n_hess, np.int64))
+
+
+def _elapsed(tr) -> np.ndarray:
+    """Wall time at each iterate since ``x_0`` was evaluated: ``time[k] - time[0]``. The
+    trace's clock starts before the first call of the compiled kernel, so ``time[0]`` also
+    holds the one-off loading of compiled code (0.2 s measured for the first run of a
+    process), which is not a cost of the method."""
+    t = np.asarray(tr.time, float)
+    return t - t[0] if t.size else t
+
+
+def methods(ctx) -> list[dict]:
+    """Per run (the GNS method with each step rule, each baseline): its status, totals
+    (``iterations``, scipy's ``nfev``/``njev``/``nhev``, ``wall_s``) and, for each ``eps``
+    of the ladder, the first iterate ``k`` at or below it with the oracle calls and wall
+    time spent by then (``None``: not reached). Times count from ``x_0`` (:func:`_elapsed`)."""
+    out = []
+    for name, res in ctx.runs.items():
+        seq, tr = ctx.quantity(res), res.trace
+        calls, elapsed = _calls(tr), _elapsed(tr)
+        to_eps = []
+        for e in ctx.ladder:
+            K_last, reached = reach(seq, float(e))
+            k = K_last + 1 if reached else None
+            to_eps.append({"eps": float(e), "k": k, "calls": None if k is None else int(calls[k]),
+                           "time_s": None if k is None else float(elapsed[k])})
+        out.append({"run": name, "method": res.method, "hessian": res.hessian, "status": res.status,
+                    "iterations": int(res.nit), "nfev": int(res.nfev), "njev": int(res.njev),
+                    "nhev": int(res.nhev), "wall_s": float(elapsed[-1]) if elapsed.size else 0.0,
+                    "measure": ctx.measure, "to_eps": to_eps})
     return out
 
 

@@ -41,6 +41,7 @@ from gnsverify.report.format import (dumps, fmt, jsonable, markdown_table, slug,
 from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
 from gnsverify.report import instance_constants as instance_report
+from gnsverify.report import methods as methods_report
 from gnsverify.report import tightness as tightness_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
@@ -340,7 +341,10 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
         lines += [st, ""]
     if any(getattr(rep, "runs", None) for rep in reports):
         lines += [paths.section(reports), ""]
-    conv = {k: v for k, v in figures.items() if k != "phase"}
+    mc = methods_report.section(reports, figures.get("performance_profiles"))
+    if mc:
+        lines += [mc, ""]
+    conv = {k: v for k, v in figures.items() if k not in ("phase", "performance_profiles")}
     if conv:
         lines += ["## Convergence figures", "",
                   "Observed curves of each run with the theorem's bound overlaid (dashed).", ""]
@@ -389,6 +393,9 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     recs = records(reports) + _extra_records(tightness)
     rows = rate_rows(reports)
     written = write_records(out, recs) + [write_rates(out, rows)]
+    mpath = methods_report.write_methods(out, reports)
+    if mpath:
+        written.append(mpath)
     fig_paths: dict[str, str] = {}
     if figures:
         from gnsverify import figures as figs
@@ -408,6 +415,11 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
             rel = "figures/phase_diagram.png"
             figs.phase_figure(phase, out / rel)
             fig_paths["phase"] = rel
+        prof = methods_report.summary(reports)
+        if prof and len(reports) > 1:
+            rel = "figures/performance_profiles.png"
+            figs.profile_figure(list(prof["profiles"].values()), out / rel)
+            fig_paths["performance_profiles"] = rel
         written += [out / p for p in fig_paths.values()]
     if phase:
         (out / "phase.json").write_text(dumps(phase) + "\n", encoding="utf-8")
@@ -429,6 +441,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         "tightness": tightness_report.summary((tightness or {}).get("worst_cases")),
         "instance_constants": instance_report.summary((tightness or {}).get("instance_constants")),
         "paths": paths.summary(reports) if any(getattr(r, "runs", None) for r in reports) else None,
+        "methods": jsonable(methods_report.summary(reports)),
         "selftest": None if not selftest else {k: v for k, v in selftest.items() if k != "variants"},
         "files": sorted(str(p.relative_to(out)) for p in written) + ["summary.json"],
     }
