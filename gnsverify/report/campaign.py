@@ -380,14 +380,16 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
 def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
                    meta: dict | None = None, progress=None,
                    selftest: dict | None = None, tightness: dict | None = None,
-                   provenance: dict | None = None) -> dict[str, Any]:
+                   provenance: dict | None = None, figure_workers: int | None = None) -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
     ``tightness``: ``{"worst_cases": gnsverify.tightness.tightness(),
     "instance_constants": gnsverify.instance_constants.instance_constants()}`` (either
     part may be absent). ``provenance``: :func:`gnsverify.provenance.provenance` (into
-    summary.json and REPORT.md). Callers make ``out`` atomic (see :mod:`gnsverify.outdir`).
+    summary.json and REPORT.md). ``figure_workers``: processes drawing the figures
+    (default: every core; :mod:`gnsverify.figure_pool`). Callers make ``out`` atomic
+    (see :mod:`gnsverify.outdir`).
     """
     out = Path(out)
     recs = records(reports) + _extra_records(tightness)
@@ -398,28 +400,28 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
         written.append(mpath)
     fig_paths: dict[str, str] = {}
     if figures:
-        from gnsverify import figures as figs
+        from gnsverify.figure_pool import draw_all
         (out / "figures").mkdir(exist_ok=True)
+        jobs = []
         for i, rep in enumerate(reports):
             curves = getattr(rep, "curves", None)
             if not curves:
                 continue
-            if progress:
-                progress(i + 1, len(reports), f"figure {case_name(rep)}")
             rel = f"figures/{slug(case_name(rep))}.png"
             if rel in fig_paths.values():                  # two names with the same slug
                 rel = f"figures/{slug(case_name(rep))}-{i}.png"
-            figs.convergence_figure(curves, out / rel, title=case_name(rep))
+            jobs.append(("convergence_figure", (curves, out / rel), {"title": case_name(rep)}))
             fig_paths[case_name(rep)] = rel
         if phase:
             rel = "figures/phase_diagram.png"
-            figs.phase_figure(phase, out / rel)
+            jobs.append(("phase_figure", (phase, out / rel), {}))
             fig_paths["phase"] = rel
         prof = methods_report.summary(reports)
         if prof and len(reports) > 1:
             rel = "figures/performance_profiles.png"
-            figs.profile_figure(list(prof["profiles"].values()), out / rel)
+            jobs.append(("profile_figure", (list(prof["profiles"].values()), out / rel), {}))
             fig_paths["performance_profiles"] = rel
+        draw_all(jobs, workers=figure_workers, progress=progress)
         written += [out / p for p in fig_paths.values()]
     if phase:
         (out / "phase.json").write_text(dumps(phase) + "\n", encoding="utf-8")
