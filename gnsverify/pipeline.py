@@ -105,7 +105,12 @@ def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0,
         if not ok:
             ctx.notes.append(reason)
             continue
-        verdicts.extend(check.run(ctx))
+        found = check.run(ctx)
+        undeclared = sorted({v.claim for v in found} - set(check.claims))
+        if undeclared:
+            raise RuntimeError(f"check {check.name!r} returned the undeclared claim(s) {undeclared}; "
+                               "declare them in its `claims` (and map them in gnsverify.paper_map).")
+        verdicts.extend(found)
     if progress is not None:
         progress({"case": case.name, "stage": "done", "done": stages, "total": stages})
     return CaseReport(case=case, verdicts=verdicts, runs=ctx.runs, row=summary.row(ctx, verdicts),

@@ -44,6 +44,8 @@ DECADES, RUNGS_PER_DECADE, MIN_COUNT = 3, 2, 8
 EXPONENT_TOLERANCE, RATIO_TARGET = 0.15, 1e-2
 STEPS = ("theory", "adaptive")
 SETTINGS = ("nonconvex", "convex")
+#: the claim names of the worst-case rows
+CLAIMS = tuple(f"tightness:{setting}_{step}" for setting in SETTINGS for step in STEPS)
 #: iteration cap of an adaptive run (its counts on the ramp are logarithmic)
 ADAPTIVE_MAX_ITER = 100_000
 #: the named relations of docs/theory.md 5.5 this module computes

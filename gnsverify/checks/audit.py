@@ -12,6 +12,7 @@ GNS_RUNS = ("theory", "adaptive", "ideal")
 
 class AuditCheck(Check):
     name = "trace audit"
+    claims = ("audit:trace",)
     needs = GNS_RUNS
 
     def applies(self, ctx):

@@ -24,6 +24,9 @@ class Check(ABC):
     name: str = ""
     #: the runs the check reads (subset of gnsverify.runs.RUNS)
     needs: tuple[str, ...] = ()
+    #: the claim names its verdicts carry (each mapped to the paper's statement in
+    #: gnsverify.paper_map; check_case refuses a verdict with an undeclared claim)
+    claims: tuple[str, ...] = ()
 
     def applies(self, ctx) -> tuple[bool, str]:
         """``(True, "")`` when the claim is made for this case, else ``(False, reason)``."""

@@ -16,6 +16,7 @@ from gnsverify.checks.base import Check
 
 class GammaBoundCheck(Check):
     name = "gamma lower bound"
+    claims = ("falsify:gamma_lower_bound",)
     needs = ("theory", "adaptive")
 
     def run(self, ctx):

@@ -21,6 +21,7 @@ from gnsverify.verdict import Counterexample, decide
 
 class GlobalBoundCheck(Check):
     name = "global bound"
+    claims = ("global_bound",)
     needs = RATE_RUNS
 
     def applies(self, ctx):

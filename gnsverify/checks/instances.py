@@ -10,6 +10,7 @@ from gnsverify.checks.base import Check
 
 class InstancesCheck(Check):
     name = "instance search"
+    claims = ("falsify:instances",)
 
     def applies(self, ctx):
         if ctx.case.family is None:

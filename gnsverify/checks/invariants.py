@@ -21,6 +21,7 @@ PI_SYMBOLS = {"pi_k", "pi_next"}
 
 class InvariantsCheck(Check):
     name = "invariants"
+    claims = tuple(dict.fromkeys(INV.CLAIM_OF.values()))
     needs = STEP_RUNS
 
     def applies(self, ctx):

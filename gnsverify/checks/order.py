@@ -78,6 +78,7 @@ def fits(ctx) -> dict:
 
 class OrderCheck(Check):
     name = "order"
+    claims = ("order",)
     needs = RATE_RUNS
     applies = GlobalBoundCheck.applies
 

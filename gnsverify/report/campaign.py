@@ -42,6 +42,7 @@ from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
 from gnsverify.report import instance_constants as instance_report
 from gnsverify.report import methods as methods_report
+from gnsverify.report import paper as paper_report
 from gnsverify.report import tightness as tightness_report
 from gnsverify.report import worth
 from gnsverify.thresholds import describe
@@ -358,6 +359,9 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
         lines += ["## Failures", ""]
         lines += [f"- `{r['case']}` / `{r['claim']}`: {r['detail'] or 'see counterexample below'}" for r in fails]
         lines.append("")
+    pm = paper_report.section(recs)
+    if pm:
+        lines += [pm, ""]
     if provenance:
         lines += [provenance_section(provenance), ""]
     lines += ["## Claims per case", ""]
