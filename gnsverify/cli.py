@@ -50,7 +50,8 @@ def said_files(out: Path, files, replaced: bool = False) -> None:
     files = [str(f) for f in files]
     figs = [f for f in files if f.startswith("figures/")]
     rest = [f for f in files if not f.startswith("figures/")]
-    rest += [f"figures/ ({len(figs)} PNG)"] if len(figs) > 3 else figs
+    kinds = "/".join(sorted({Path(f).suffix.lstrip(".").upper() for f in figs}))
+    rest += [f"figures/ ({len(figs)} {kinds})"] if len(figs) > 3 else figs
     verb = "replaced the earlier gnsverify output in" if replaced else "wrote"
     say(f"{verb} {out}/: " + ", ".join(rest))
 
@@ -121,7 +122,7 @@ def cmd_verify(args) -> int:
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
                                      progress=progress, selftest=st, tightness=tight,
-                                     provenance=prov)
+                                     provenance=prov, figure_format=args.figure_format)
     say(rep.summary_table(reports))
     say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
     say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))

@@ -115,7 +115,9 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     v.add_argument("--eps", action="append", metavar="E1,E2,...",
                    help="accuracy ladder (comma-separated or repeated; default: per case)")
     v.add_argument("--budget", default=None, help=f"effort of runs and searches ({budgets})")
-    v.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    v.add_argument("--no-figures", action="store_true", help="skip the figures")
+    v.add_argument("--figure-format", choices=("png", "pdf", "svg"), default="png",
+                   help="file type of the figures (default png; REPORT.md links them)")
     ph = v.add_mutually_exclusive_group()
     ph.add_argument("--phase", dest="phase", action="store_true", default=None,
                     help="include the empirical phase diagram (default: only for the full campaign)")

@@ -22,7 +22,8 @@ Files written by :func:`write_campaign` into an output folder:
                     ``"instance_constants"``: the flagship cases with instance
                     constants), the code paths the runs covered, the selftest's
                     counts, and the list of files written
-``figures/*.png``   convergence figures and the empirical phase diagram
+``figures/*.png``   convergence figures, the empirical phase diagram and the performance
+                    profiles (``.pdf`` or ``.svg`` with ``figure_format``)
 ``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
 ``selftest.json``
 ==================  ==============================================================
@@ -381,10 +382,14 @@ def report_markdown(reports: list, *, phase: dict | None = None, figures: dict |
     return "\n".join(lines).rstrip() + "\n"
 
 
+FIGURE_FORMATS = ("png", "pdf", "svg")
+
+
 def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bool = True,
                    meta: dict | None = None, progress=None,
                    selftest: dict | None = None, tightness: dict | None = None,
-                   provenance: dict | None = None, figure_workers: int | None = None) -> dict[str, Any]:
+                   provenance: dict | None = None, figure_workers: int | None = None,
+                   figure_format: str = "png") -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
@@ -392,9 +397,12 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     "instance_constants": gnsverify.instance_constants.instance_constants()}`` (either
     part may be absent). ``provenance``: :func:`gnsverify.provenance.provenance` (into
     summary.json and REPORT.md). ``figure_workers``: processes drawing the figures
-    (default: every core; :mod:`gnsverify.figure_pool`). Callers make ``out`` atomic
+    (default: every core; :mod:`gnsverify.figure_pool`); ``figure_format``: one of
+    :data:`FIGURE_FORMATS` (the file type matplotlib writes). Callers make ``out`` atomic
     (see :mod:`gnsverify.outdir`).
     """
+    if figure_format not in FIGURE_FORMATS:
+        raise ValueError(f"figure_format must be one of {', '.join(FIGURE_FORMATS)}, got {figure_format!r}.")
     out = Path(out)
     recs = records(reports) + _extra_records(tightness)
     rows = rate_rows(reports)
@@ -411,18 +419,18 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
             curves = getattr(rep, "curves", None)
             if not curves:
                 continue
-            rel = f"figures/{slug(case_name(rep))}.png"
+            rel = f"figures/{slug(case_name(rep))}.{figure_format}"
             if rel in fig_paths.values():                  # two names with the same slug
-                rel = f"figures/{slug(case_name(rep))}-{i}.png"
+                rel = f"figures/{slug(case_name(rep))}-{i}.{figure_format}"
             jobs.append(("convergence_figure", (curves, out / rel), {"title": case_name(rep)}))
             fig_paths[case_name(rep)] = rel
         if phase:
-            rel = "figures/phase_diagram.png"
+            rel = f"figures/phase_diagram.{figure_format}"
             jobs.append(("phase_figure", (phase, out / rel), {}))
             fig_paths["phase"] = rel
         prof = methods_report.summary(reports)
         if prof and len(reports) > 1:
-            rel = "figures/performance_profiles.png"
+            rel = f"figures/performance_profiles.{figure_format}"
             jobs.append(("profile_figure", (list(prof["profiles"].values()), out / rel), {}))
             fig_paths["performance_profiles"] = rel
         draw_all(jobs, workers=figure_workers, progress=progress)

@@ -70,6 +70,18 @@ def test_verify_true_claim_exits_0_and_writes_parseable_outputs(tmp_path, capsys
     assert leftovers(out_dir) == []
 
 
+@pytest.mark.parametrize("kind, magic", [("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_verify_writes_figures_in_the_format_asked_for(tmp_path, capsys, kind, magic):
+    out_dir = tmp_path / "rep"
+    code, out, err = run_main(["verify", "--case", GOOD, "--out", out_dir, "--figure-format", kind,
+                               *QUICK], capsys)
+    assert code == 0, err
+    fig = out_dir / "figures" / f"cli_good.{kind}"
+    assert fig.read_bytes().startswith(magic)
+    assert not list((out_dir / "figures").glob("*.png"))
+    assert f"](figures/cli_good.{kind})" in (out_dir / "REPORT.md").read_text()
+
+
 def test_verify_records_its_provenance_outside_the_results(tmp_path, capsys):
     import numpy
     out_dir = tmp_path / "rep"
