@@ -200,7 +200,13 @@ def cmd_cases(args) -> int:
 def cmd_table(args) -> int:
     from theory import tables
     out = check_target_file(args.out) if args.out else None
-    rows = tables.rate_table(classes=selected_classes(args))
+    approx = args.approximation or []
+    for name in approx:
+        if name not in tables.APPROXIMATIONS:
+            raise UsageError(f"--approximation must be one of {', '.join(tables.APPROXIMATIONS)}; "
+                             f"got {name!r}.")
+    symbolic = not (args.numeric or args.param)
+    rows = tables.rate_table(classes=selected_classes(args), approximations=approx, symbolic=symbolic)
     text = rep.dumps([rep.jsonable(r) for r in rows]) if args.format == "json" \
         else tables.render(rows, fmt=args.format)
     emit_listing(out, text if text.endswith("\n") else text + "\n")

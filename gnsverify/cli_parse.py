@@ -143,6 +143,14 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
         c.add_argument("--class", dest="cls", action="append", metavar="NAME|REF",
                        help="only these classes (repeatable; catalog name or module:object)")
         c.add_argument("--param", action="append", metavar="K=V", help="parameters for --class")
+        if name == "table":
+            c.add_argument("--numeric", action="store_true",
+                           help="fill in each class's parameter values (default: symbolic, as in a "
+                                "paper; --param implies numeric values for its class)")
+            c.add_argument("--approximation", action="append", metavar="NAME",
+                           help="add rows for a Hessian approximation, in its own symbols "
+                                "(repeatable): synthetic, fisher_logistic, fisher_softmax, "
+                                "weighted_gn_lse, zero")
         c.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal (replaced "
                                                      "if it exists; --format json for the rows)")
         c.set_defaults(func=commands[name])

@@ -221,6 +221,8 @@ class RateTheorem:
         ``source``, and the order it adds), so approximation terms are visible.
         """
         act = _active(self.bound)
+        if not all(sp.sympify(m.alpha).is_number for m in act):
+            return self._symbolic_order(act)
         out = overall_order([m.alpha_f for m in act], self.setting)
         out["terms"] = [dict(alpha=m.alpha, M=m.M, source=m.source,
                              **{k: v for k, v in overall_order([m.alpha_f], self.setting).items()})
@@ -228,6 +230,27 @@ class RateTheorem:
         top = max((m.alpha_f for m in act), default=None)
         out["dominant"] = sorted({m.source for m in act if m.alpha_f == top})
         return out
+
+    def _symbolic_order(self, act) -> dict:
+        """:meth:`order` for exponents in symbols (e.g. ``alpha = 1/(1 + nu)``): the
+        exponent ``max_i alpha_i`` (``+ 1`` non-convex) as a sympy expression. Convex:
+        ``eps^-(max alpha)``, the order for ``max alpha > 0``; a linear rate where the
+        parameters make every ``alpha = 0`` (the text says so)."""
+        alphas = list(dict.fromkeys(sp.sympify(m.alpha) for m in act))
+        # drop an exponent another one provably dominates (nu >= 0: 1 >= 1/(1 + nu))
+        kept = [a for i, a in enumerate(alphas)
+                if not any(j != i and sp.simplify(b - a).is_nonnegative for j, b in enumerate(alphas))]
+        # every alpha lies in [0, 1] (the theorem's hypothesis), so an exponent 1 is the max
+        top = sp.Integer(1) if sp.Integer(1) in alphas else sp.Max(*(kept or alphas[:1]))
+        e = sp.simplify(top + (1 if self.setting == "nonconvex" else 0))
+        text = f"eps^(-({sp.sstr(e)}))" if not e.is_Atom else f"eps^(-{sp.sstr(e)})"
+        if self.setting == "convex" and not top.is_positive:
+            text += " (log(1/eps) where every alpha = 0)"
+        terms = [dict(alpha=m.alpha, M=m.M, source=m.source, kind="sublinear",
+                      exponent=sp.sympify(m.alpha) + (1 if self.setting == "nonconvex" else 0))
+                 for m in act]
+        return {"kind": "sublinear", "exponent": e, "text": text, "terms": terms,
+                "dominant": sorted({m.source for m in act})}
 
     def leading_terms(self) -> sp.Expr:
         """``K(eps)`` up to absolute constants, one term per active monomial:

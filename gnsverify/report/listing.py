@@ -15,9 +15,8 @@ CLASS_COLUMNS = ["name", "title", "params", "hessian", "convex_required", "regio
 
 def class_rows(classes=None) -> list[dict]:
     """One plain row per function class: parameters, bound, exponent, rates."""
-    import sympy as sp
     from theory import classes as C
-    from theory import rates
+    from theory import display, rates
     out = []
     for cls in (classes if classes is not None else C.CATALOG):
         b = cls.bound()
@@ -28,7 +27,8 @@ def class_rows(classes=None) -> list[dict]:
             "hessian": getattr(cls, "hessian", "exact"),
             "convex_required": bool(getattr(cls, "convex_required", False)),
             "region": getattr(cls, "region", "ball"),
-            "bound": " + ".join(f"{sp.sstr(m.M)}*t^(-{sp.sstr(m.alpha)})" for m in sym.monomials),
+            "bound": " + ".join(display.monomial_text(m.M, m.alpha) for m in sym.monomials),
+            "notes": display.notes(*[m.M for m in sym.monomials]),
             "alphas": [m.alpha_f for m in b.monomials],
             "Ms": [m.M_f for m in b.monomials],
         }
@@ -70,6 +70,7 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:
         for r in body:
             w.writerow(["" if c is None else json.dumps(c) if isinstance(c, (list, dict)) else c for c in r])
         return buf.getvalue()
+    notes = list(dict.fromkeys(n for r in rows for n in r.get("notes", [])))
     if fmt == "md":
-        return markdown_table(columns, body) + "\n"
-    return text_table(columns, body) + "\n"
+        return markdown_table(columns, body) + "\n" + "".join(f"\n- {n}" for n in notes) + ("\n" if notes else "")
+    return text_table(columns, body) + "\n" + "".join(f"\nnote: {n}" for n in notes) + ("\n" if notes else "")

@@ -240,6 +240,27 @@ def test_table_latex_has_booktabs_rules(tmp_path, capsys):
     assert code == 0 and isinstance(json.loads(out), list)
 
 
+def test_table_is_symbolic_by_default_numeric_on_request_with_approximations(capsys):
+    code, out, _ = run_main(["table", "--format", "json", "--class", "holder_hessian"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and {r["params"] for r in rows} == {"symbolic"}
+    assert any("nu + 1" in r["order"] for r in rows) and all("L_nu" in r["leading_terms"] for r in rows)
+    code, out, _ = run_main(["table", "--format", "json", "--class", "holder_hessian", "--numeric"], capsys)
+    assert {r["params"] for r in json.loads(out)} == {"nu=1, L_nu=1"}
+    code, out, _ = run_main(["table", "--format", "json", "--class", "holder_hessian", "--param", "nu=0",
+                             "--param", "L_nu=3"], capsys)
+    assert {r["order"] for r in json.loads(out)} == {"eps^(-1)", "eps^(-2)"}     # nu = 0: alpha = 1
+    code, out, _ = run_main(["table", "--format", "json", "--class", "lipschitz_hessian",
+                             "--approximation", "fisher_logistic"], capsys)
+    rows = json.loads(out)
+    assert {r["hessian"] for r in rows} == {"exact", "fisher_logistic"}
+    assert all("f_star" in r["bound"] for r in rows if r["hessian"] == "fisher_logistic")
+    code, _, err = run_main(["table", "--approximation", "bfgs"], capsys)
+    assert code == 2 and "--approximation must be one of" in err
+    code, out, _ = run_main(["classes"], capsys)
+    assert "t^(-0)" not in out and "Piecewise" not in out and "LambertW" not in out and "z_Q" in out
+
+
 def test_run_writes_trace_and_figure(tmp_path, capsys):
     out_dir = tmp_path / "run"
     code, out, err = run_main(["run", GOOD, "--step", "theory", "--max-iter", "15", "--out", out_dir,
