@@ -8,6 +8,8 @@ Public API (everything else lives in the submodules):
 * :func:`get_case`, :func:`default_cases`: the catalog;
 * :func:`search`: the falsification search (hypothesis);
 * :func:`phase_experiment`: the synthetic phase-diagram data;
+* :func:`minimize`: the method and the baselines on your own callables, called like
+  ``scipy.optimize.minimize`` (:mod:`gnsverify.minimize`);
 * :class:`Verdict` and the verdict strings ``PASS``, ``FAIL``, ``INCONCLUSIVE``.
 """
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
@@ -16,7 +18,8 @@ from gnsverify.verify import CaseReport, campaign, verify
 from gnsverify.catalog import default_cases, get_case
 from gnsverify.falsify import search
 from gnsverify.phase_experiment import phase_experiment
+from gnsverify.minimize import minimize
 
 __all__ = ["Case", "Family", "RateModel", "CaseReport", "verify", "campaign", "get_case",
-           "default_cases", "search", "phase_experiment", "Verdict", "PASS", "FAIL",
+           "default_cases", "search", "phase_experiment", "minimize", "Verdict", "PASS", "FAIL",
            "INCONCLUSIVE", "worst"]
