@@ -106,7 +106,7 @@ def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0,
             ctx.notes.append(reason)
             continue
         found = check.run(ctx)
-        undeclared = sorted({v.claim for v in found} - set(check.claims))
+        undeclared = sorted({v.claim for v in found} - set(check.claims)) if check.claims else []
         if undeclared:
             raise RuntimeError(f"check {check.name!r} returned the undeclared claim(s) {undeclared}; "
                                "declare them in its `claims` (and map them in gnsverify.paper_map).")

@@ -13,9 +13,10 @@ reproducible. Use them in your own test suites, e.g.::
 Shrinking goes towards the simplest instance: small dimensions, seed 0, exponents
 at the lower end of their range, starting points near the minimizer.
 
-Whole objects: :func:`catalog_cases` draws :class:`gnsverify.Case` objects from the
-catalog's instance families and :func:`synthetic_error_models` error models. Both are
-registered with hypothesis through this package's ``hypothesis`` entry point, so
+Whole objects (:mod:`gnsverify.hypothesis_plugin`): ``catalog_cases()`` draws
+:class:`gnsverify.Case` objects from the catalog's instance families and
+``synthetic_error_models()`` error models. Both are registered with hypothesis through
+this package's ``hypothesis`` entry point, so
 ``st.from_type(Case)`` works in any test suite of an environment where gnsverify is
 installed. A test to copy (docs/usage.md has it too)::
 
@@ -169,40 +170,3 @@ def starting_points(center, radius: float = 1.0):
         return c + radius * s * z / max(float(np.linalg.norm(z)), 1e-300)
     return st.tuples(_unit_floats(0.0, 1.0), st.integers(0, 2**16)).map(build)
 
-
-# -- objects, and their registration with hypothesis ------------------------------------
-
-def catalog_cases(names=None):
-    """:class:`gnsverify.Case` objects drawn from the catalog's instance families (a
-    family, then its parameters; ``names`` restricts the families). Shrinks towards the
-    first family in alphabetical order and its simplest instance."""
-    from gnsverify.catalog import families
-    fams = families()
-    chosen = sorted(fams) if names is None else list(names)
-    bad = [n for n in chosen if n not in fams]
-    if bad:
-        raise ValueError(f"names must be families of the catalog ({', '.join(sorted(fams))}); got {bad}.")
-    return st.sampled_from(chosen).flatmap(lambda n: fams[n].strategy.map(fams[n].build))
-
-
-def synthetic_error_models(**ranges):
-    """:class:`theory.approximations.ErrorModel` objects of the synthetic perturbation
-    (the parameter dicts of :func:`error_models` with the same ``ranges``)."""
-    from theory.approximations import synthetic
-    return error_models(**ranges).map(lambda d: synthetic(**d))
-
-
-def _hypothesis_setup_hook():
-    """Called by hypothesis when it is imported (the ``hypothesis`` entry point of this
-    package): ``st.from_type(Case)`` draws :func:`catalog_cases` and
-    ``st.from_type(ErrorModel)`` :func:`synthetic_error_models`. Importing the types
-    costs about 0.5 s once; a failure warns instead of breaking hypothesis."""
-    try:
-        from gnsverify.cases import Case
-        from theory.approximations import ErrorModel
-    except Exception as exc:  # pragma: no cover - a broken installation
-        import warnings
-        warnings.warn(f"gnsverify strategies not registered with hypothesis: {exc}")
-        return
-    st.register_type_strategy(Case, st.deferred(catalog_cases))
-    st.register_type_strategy(ErrorModel, st.deferred(synthetic_error_models))

@@ -24,8 +24,10 @@ class Check(ABC):
     name: str = ""
     #: the runs the check reads (subset of gnsverify.runs.RUNS)
     needs: tuple[str, ...] = ()
-    #: the claim names its verdicts carry (each mapped to the paper's statement in
-    #: gnsverify.paper_map; check_case refuses a verdict with an undeclared claim)
+    #: the claim names its verdicts carry (each of gnsverify's own is mapped to the
+    #: paper's statement in gnsverify.paper_map); when declared, check_case refuses a
+    #: verdict with a claim not in the list. A check defined outside the package may
+    #: leave it empty: its claims are then reported as not mapped to the paper.
     claims: tuple[str, ...] = ()
 
     def applies(self, ctx) -> tuple[bool, str]:

@@ -3,7 +3,7 @@ paper it checks, and each finding of docs/theory.md section 7 to the claims that
 exhibit it (the map itself: :mod:`gnsverify.paper_map`)."""
 from __future__ import annotations
 
-from gnsverify.paper_map import FINDINGS, findings_of, statement
+from gnsverify.paper_map import CLAIMS, FINDINGS, findings_of, statement
 from gnsverify.report.format import markdown_table
 
 
@@ -16,6 +16,10 @@ def section(recs: list[dict]) -> str | None:
         return None
     rows = []
     for claim, n in present.items():
+        if claim not in CLAIMS:      # a claim kind defined outside gnsverify
+            rows.append([f"`{claim}`", n, "not mapped (a claim kind defined outside gnsverify)",
+                         "—", "—", "—"])
+            continue
         s = statement(claim)
         rows.append([f"`{claim}`", n, s.statement, s.checks, s.theory_md,
                      ", ".join(str(f) for f in findings_of(claim)) or "—"])

@@ -58,3 +58,8 @@ def test_report_section_lists_only_the_claims_present():
     assert "| `global_bound` | 2 |" in text and "| `order` | 1 |" in text
     assert "`audit:trace` |" not in text.split("The findings")[0]
     assert paper_report.section([]) is None
+
+
+def test_a_claim_defined_outside_the_package_is_reported_as_not_mapped():
+    text = paper_report.section([{"claim": "my_check:final_gradient"}])
+    assert "| `my_check:final_gradient` | 1 | not mapped (a claim kind defined outside gnsverify) |" in text

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from gnsverify import FAIL, Case, verify
-from gnsverify.strategies import _hypothesis_setup_hook
+from gnsverify.hypothesis_plugin import _hypothesis_setup_hook
 from theory.approximations import ErrorModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,9 +20,9 @@ _hypothesis_setup_hook()      # what the entry point does (idempotent)
 
 def test_the_entry_point_is_declared_and_installed():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["hypothesis"]
-    assert declared == {"gnsverify": "gnsverify.strategies:_hypothesis_setup_hook"}
+    assert declared == {"gnsverify": "gnsverify.hypothesis_plugin:_hypothesis_setup_hook"}
     installed = {ep.value for ep in metadata.entry_points(group="hypothesis") if ep.name == "gnsverify"}
-    assert installed == {"gnsverify.strategies:_hypothesis_setup_hook"}, (
+    assert installed == {"gnsverify.hypothesis_plugin:_hypothesis_setup_hook"}, (
         "the package's metadata lacks the hypothesis entry point: reinstall (pip install -e .)")
 
 
