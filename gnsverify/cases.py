@@ -125,6 +125,9 @@ class Case:
     region_claim: Callable[[np.ndarray, np.ndarray], Any] | None = None
     _problem_cache: Any = field(default=None, init=False, repr=False, compare=False)
     _bound_cache: Any = field(default=None, init=False, repr=False, compare=False)
+    #: the catalog name this case was built from by gnsverify.catalog.get_case (None for
+    #: any other case): lets a remote worker rebuild it instead of receiving it pickled
+    catalog_name: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:

@@ -737,7 +737,9 @@ def get_case(name: str) -> Case:
     """The catalog case called ``name`` (a fresh object)."""
     if name not in _BUILDERS:
         raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}.")
-    return _with_family(_BUILDERS[name](), FAMILY_OF[name])
+    case = _with_family(_BUILDERS[name](), FAMILY_OF[name])
+    case.catalog_name = name
+    return case
 
 
 def default_cases() -> list[Case]:

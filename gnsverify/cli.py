@@ -1,6 +1,7 @@
 """The ``gnsverify`` command: parse, make one library call, hand the result to one writer.
 
     gnsverify verify   [--case NAME|REF ...] [--eps LIST] [--budget B] [--seed S] [--out DIR]
+                       [--jobs N] [--scheduler ADDRESS] [--store FILE [--resume]]
     gnsverify cases    [--format text|md|csv|json] [--class NAME ...] [--out FILE]
     gnsverify classes  [--format text|md|csv|json] [--out FILE]
     gnsverify table    [--format md|latex|text|csv|json] [--out FILE]
@@ -92,10 +93,38 @@ def cmd_verify(args) -> int:
     cases = cases_from_args(args)
     with_phase = args.phase if args.phase is not None else cases is None
     with_tightness = args.tightness if args.tightness is not None else cases is None
-    from gnsverify.provenance import now_utc, provenance
-    t0, cpu0, started = time.perf_counter(), time.process_time(), now_utc()
+    from gnsverify.parallel import default_workers
+    from gnsverify.provenance import cpu_seconds, now_utc, provenance
+    jobs = default_workers() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be an integer >= 1, got {jobs}.")
+    if args.resume and not args.store:
+        raise UsageError("--resume needs --store FILE (the store to resume from).")
+    store = None
+    if args.store:
+        from gnsverify.store import Store
+        try:
+            store = Store(args.store)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    t0, cpu0, started = time.perf_counter(), cpu_seconds(), now_utc()
+    if store is not None:
+        store.begin(provenance(seed=args.seed, budget=budget or "default", started=started,
+                               command=args.argv, wall_s=0.0, cpu_s=0.0), started)
     with _progress(args) as progress, writer as tmp:
-        reports = campaign(cases, progress=progress, eps=eps, seed=args.seed, budget=budget or "default")
+        stored = []
+
+        def case_progress(ev):
+            if ev.get("stored"):
+                stored.append(ev["case"])
+            progress(ev)
+        try:
+            reports = campaign(cases, progress=case_progress, eps=eps, seed=args.seed,
+                               budget=budget or "default", jobs=jobs, scheduler=args.scheduler,
+                               store=store, resume=args.resume)
+        finally:
+            if store is not None:
+                store.close()
         phase = None
         if with_phase:
             from gnsverify.phase_experiment import phase_experiment
@@ -118,11 +147,15 @@ def cmd_verify(args) -> int:
         meta = dict(cases=len(reports), eps=eps if eps else "per case", budget=budget or "default",
                     seed=args.seed, selftest=mode)
         prov = provenance(seed=args.seed, budget=budget or "default", started=started, command=args.argv,
-                          wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - cpu0)
+                          wall_s=time.perf_counter() - t0, cpu_s=cpu_seconds() - cpu0)
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
                                      progress=progress, selftest=st, tightness=tight,
-                                     provenance=prov, figure_format=args.figure_format)
+                                     provenance=prov, figure_format=args.figure_format,
+                                     figure_workers=jobs)
+    if args.store:
+        say(f"store {args.store}: {len(stored)} of {len(reports)} cases taken from it, "
+            f"{len(reports) - len(stored)} run and recorded")
     say(rep.summary_table(reports))
     say("\nwhat each PASS is worth (detection thresholds; > 2: weakly tested):")
     say(rep.worth.table(rep.worth.rows(rep.records(reports)), "text"))

@@ -115,6 +115,15 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     v.add_argument("--eps", action="append", metavar="E1,E2,...",
                    help="accuracy ladder (comma-separated or repeated; default: per case)")
     v.add_argument("--budget", default=None, help=f"effort of runs and searches ({budgets})")
+    v.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for the cases and the figures (default: one per core)")
+    v.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the cases on a dask.distributed scheduler (host:port) instead")
+    v.add_argument("--store", default=None, metavar="FILE",
+                   help="record every finished case in this SQLite file (a results store)")
+    v.add_argument("--resume", action="store_true",
+                   help="with --store: take the cases the store already holds for the same "
+                        "code, case, seed, budget and eps instead of running them again")
     v.add_argument("--no-figures", action="store_true", help="skip the figures")
     v.add_argument("--figure-format", choices=("png", "pdf", "svg"), default="png",
                    help="file type of the figures (default png; REPORT.md links them)")

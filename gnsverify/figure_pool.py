@@ -11,7 +11,6 @@ fails in a worker raises here, as it would inline.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable
 
@@ -21,20 +20,13 @@ def _draw(kind: str, args: tuple, kwargs: dict):
     return getattr(figures, kind)(*args, **kwargs)
 
 
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def draw_all(jobs: list[tuple[str, tuple, dict]], *, workers: int | None = None,
              progress: Callable[[int, int, str], Any] | None = None) -> None:
     """Draw every ``(figure function name in gnsverify.figures, args, kwargs)`` job.
 
     ``progress(done, total, label)`` after each figure (``label`` = the job's ``title``
     keyword or its function name)."""
+    from gnsverify.parallel import default_workers
     workers = default_workers() if workers is None else int(workers)
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}.")

@@ -62,12 +62,21 @@ def machine() -> dict:
 def provenance(*, seed: int, budget: str, wall_s: float, cpu_s: float, started: str,
                command: list[str] | None = None) -> dict:
     """The whole record (see the module docstring). ``wall_s`` and ``cpu_s`` cover the
-    campaign up to writing the report (the process's own CPU time); ``command`` is the
-    command line (default: this process's)."""
+    campaign up to writing the report (``cpu_s``: this process and its finished worker
+    processes, :func:`cpu_seconds`); ``command`` is the command line (default: this
+    process's)."""
     return {"versions": versions(), "git_commit": git_commit(), "machine": machine(),
             "seed": seed, "budget": budget,
             "command": command if command is not None else [Path(sys.argv[0]).name] + sys.argv[1:],
             "started_utc": started, "wall_s": round(wall_s, 2), "cpu_s": round(cpu_s, 2)}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its children that have ended
+    (the campaign's worker processes, once their pool is shut down)."""
+    import resource
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def now_utc() -> str:

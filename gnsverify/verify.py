@@ -43,13 +43,43 @@ def verify(case: Case, *, eps=None, budget="default", seed: int = 0, runs=RUNS,
                       progress=progress)
 
 
+class VerifyTask:
+    """The campaign's task: ``verify`` one case with the campaign's settings (a plain
+    picklable object, so a dask worker can receive it). A case may be given as its
+    catalog name with its key (``("catalog", name, key)``: the worker rebuilds it with
+    :func:`gnsverify.catalog.get_case` and refuses it if its key differs)."""
+
+    def __init__(self, eps, budget, seed):
+        self.eps, self.budget, self.seed = eps, budget, seed
+
+    def __call__(self, case, progress=None):
+        if isinstance(case, tuple):          # ("catalog", name, summary key) from run_tasks
+            from gnsverify.catalog import get_case
+            from gnsverify.store import task_key
+            _, name, key = case
+            case = get_case(name)
+            if task_key(case, seed=self.seed, budget=self.budget, eps=self.eps) != key:
+                raise ValueError(f"case {name!r} differs from the catalog's case of that name "
+                                 "(changed after get_case, or another gnsverify version on the "
+                                 "worker); it cannot be rebuilt there.")
+        return verify(case, eps=self.eps, budget=self.budget, seed=self.seed, progress=progress)
+
+
 def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
-             progress: Callable[[dict], Any] | None = None) -> list[CaseReport]:
-    """``verify`` every case (default: the catalog), in order.
+             progress: Callable[[dict], Any] | None = None, jobs: int = 1, scheduler=None,
+             store=None, resume: bool = False) -> list[CaseReport]:
+    """``verify`` every case (default: the catalog); the reports in the cases' order.
 
     ``progress`` receives the per-case events of :func:`verify` plus ``"index"`` and
-    ``"n_cases"``. Runs with one BLAS thread (:mod:`gnsverify.threads` says why).
+    ``"n_cases"`` (and ``"stored": True`` for a case taken from the store). Runs with one
+    BLAS thread (:mod:`gnsverify.threads` says why). ``jobs`` worker processes (or a
+    dask ``scheduler``: :mod:`gnsverify.parallel`) run the cases; their reports carry a
+    :class:`gnsverify.parallel.CaseInfo` instead of the case, as do reports taken from
+    ``store`` (a :class:`gnsverify.store.Store`: each finished case is written to it,
+    and with ``resume`` a case whose key it holds is not run again). The verdicts are
+    the same whatever ``jobs``, ``scheduler`` or ``store``.
     """
+    from gnsverify.parallel import run_tasks
     from gnsverify.threads import single_threaded_blas
     if cases is None:
         from gnsverify.catalog import default_cases
@@ -58,11 +88,34 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
     for c in cases:
         if not isinstance(c, Case):
             raise ValueError(f"cases must contain gnsverify Case objects, got {type(c).__name__}.")
-    out = []
+    if resume and store is None:
+        raise ValueError("resume needs a store.")
+    n = len(cases)
+    out: list = [None] * n
+    keys = []
+    if store is not None:
+        from gnsverify.store import task_key
+        keys = [task_key(c, seed=seed, budget=budget, eps=eps) for c in cases]
+        if resume:
+            for i, k in enumerate(keys):
+                out[i] = store.get(k)
+                if out[i] is not None and progress is not None:
+                    progress({"case": cases[i].name, "stage": "done (stored)", "done": 1, "total": 1,
+                              "index": i, "n_cases": n, "stored": True})
+    todo = [i for i in range(n) if out[i] is None]
+
+    def prog(j, ev):
+        if progress is not None:
+            progress({**ev, "index": todo[j], "n_cases": n})
+
+    def done(j, rep):
+        if store is not None:
+            store.put(keys[todo[j]], rep, seed=seed, budget=budget, eps=eps)
+
     with single_threaded_blas():
-        for i, c in enumerate(cases):
-            def prog(ev, i=i):
-                if progress is not None:
-                    progress({**ev, "index": i, "n_cases": len(cases)})
-            out.append(verify(c, eps=eps, budget=budget, seed=seed, progress=prog))
+        reps = run_tasks(VerifyTask(eps, budget, seed), [cases[i] for i in todo], workers=jobs,
+                         scheduler=scheduler, progress=prog, done=done,
+                         size=lambda c: c.get_problem().n)
+    for j, i in enumerate(todo):
+        out[i] = reps[j]
     return out

@@ -1,11 +1,14 @@
 """Time the main job, `gnsverify verify` (the whole default campaign), in fresh processes.
 
 Cold: an empty numba cache, so every kernel is compiled (what a new user sees once).
-Warm: the cache the cold run left. Reports wall and CPU (user + system) seconds of
-each child process; on a shared machine the CPU time is the better measure of what
-the campaign itself costs (it runs with one BLAS thread).
+Warm: the cache the cold run left. Each with ``--jobs 1`` and with ``--jobs J`` (default:
+the cores), the warm runs interleaved (``--repeats`` of each, so that a change of machine
+load hits both alike), medians reported with the ratio jobs 1 / jobs J. Reports wall
+and CPU (user + system, the child and its workers) seconds; on a shared machine the
+load average is printed with the figures. The results.json of every run are compared:
+the verdicts must not depend on ``--jobs``.
 
-    python scripts/bench_campaign.py [--repeats N] [--json]
+    python scripts/bench_campaign.py [--repeats N] [--jobs J] [--no-cold] [--json]
 """
 from __future__ import annotations
 
@@ -20,39 +23,63 @@ import tempfile
 import time
 
 
-def _run(env, out):
+def _run(env, out, jobs):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--quiet", "--out", out],
-                       capture_output=True, text=True, env=env)
+    p = subprocess.run([sys.executable, "-m", "gnsverify.cli", "verify", "--quiet", "--out", out,
+                        "--jobs", str(jobs)], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if p.returncode not in (0, 1):
         raise SystemExit(f"gnsverify verify failed with exit code {p.returncode}:\n{p.stderr}")
-    return wall, cpu
+    with open(os.path.join(out, "results.json"), "rb") as fh:
+        results = fh.read()
+    return wall, cpu, os.getloadavg()[0], results
+
+
+def _median(runs, i):
+    return statistics.median(r[i] for r in runs)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=1, help="cold runs (each with a new empty cache)")
+    ap.add_argument("--repeats", type=int, default=1, help="runs of each kind")
+    ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)),
+                    help="worker processes of the parallel runs (default: the cores)")
+    ap.add_argument("--no-cold", action="store_true", help="warm runs only (the current cache)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
-    cold, warm = [], []
+    runs: dict[str, list] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        if not args.no_cold:
+            for jobs in (1, args.jobs):
+                for i in range(args.repeats):
+                    env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(tmp, f"cache{jobs}-{i}"))
+                    runs.setdefault(f"cold_jobs{jobs}", []).append(_run(env, os.path.join(tmp, f"c{jobs}-{i}"), jobs))
         for i in range(args.repeats):
-            env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(tmp, f"cache{i}"))
-            cold.append(_run(env, os.path.join(tmp, f"cold{i}")))
-            warm.append(_run(env, os.path.join(tmp, f"warm{i}")))
-    res = {name: {"wall_s": statistics.median(w for w, _ in runs), "cpu_s": statistics.median(c for _, c in runs)}
-           for name, runs in (("cold", cold), ("warm", warm))}
-    res["load_average"] = os.getloadavg()[0]
+            for jobs in (1, args.jobs):
+                runs.setdefault(f"warm_jobs{jobs}", []).append(_run(env, os.path.join(tmp, f"w{jobs}-{i}"), jobs))
+    res = {name: {"wall_s": _median(r, 0), "cpu_s": _median(r, 1), "load_average": _median(r, 2),
+                  "runs": len(r)} for name, r in runs.items()}
+    for kind in ("cold", "warm"):
+        a, b = res.get(f"{kind}_jobs1"), res.get(f"{kind}_jobs{args.jobs}")
+        if a and b and args.jobs != 1:
+            res[f"{kind}_speedup"] = a["wall_s"] / b["wall_s"]
+    res["results_identical"] = len({r[3] for rs in runs.values() for r in rs}) == 1
+    res["jobs"] = args.jobs
     if args.json:
         print(json.dumps(res))
     else:
-        for name in ("cold", "warm"):
-            print(f"{name:5s} wall {res[name]['wall_s']:7.1f} s   cpu {res[name]['cpu_s']:7.1f} s")
-        print(f"load average at the end: {res['load_average']:.2f}")
+        for name, r in res.items():
+            if isinstance(r, dict):
+                print(f"{name:12s} wall {r['wall_s']:7.1f} s   cpu {r['cpu_s']:7.1f} s   load {r['load_average']:.2f}"
+                      f"   (median of {r['runs']})")
+        for kind in ("cold", "warm"):
+            if f"{kind}_speedup" in res:
+                print(f"{kind} speed-up jobs 1 / jobs {args.jobs}: {res[f'{kind}_speedup']:.2f}x")
+        print(f"results.json identical across runs: {res['results_identical']}")
 
 
 if __name__ == "__main__":

@@ -297,7 +297,7 @@ def provenance_section(prov: dict) -> str:
         f"- command: `{' '.join(prov['command'])}`, started {prov['started_utc']}, seed "
         f"{prov['seed']}, budget `{prov['budget']}`",
         f"- time before the report was written: {prov['wall_s']:.1f} s wall, {prov['cpu_s']:.1f} s "
-        f"CPU (this process)",
+        f"CPU (this process and its worker processes)",
         f"- code: git commit `{prov['git_commit'] or 'unknown (not a git checkout)'}`",
         f"- machine: {m['platform']}, {m['cpus']} CPUs, load {fmt(m['load_average_1min'])}; BLAS: "
         f"{blas or 'none loaded'}",

@@ -82,6 +82,28 @@ def test_verify_writes_figures_in_the_format_asked_for(tmp_path, capsys, kind, m
     assert f"](figures/cli_good.{kind})" in (out_dir / "REPORT.md").read_text()
 
 
+def test_verify_store_and_resume_from_the_command_line(tmp_path, capsys):
+    store = tmp_path / "runs.sqlite"
+    base = ["verify", "--case", GOOD, "--no-figures", "--store", store, *QUICK]
+    code, out, err = run_main(base + ["--out", tmp_path / "a"], capsys)
+    assert code == 0, err
+    assert "0 of 1 cases taken from it, 1 run and recorded" in out
+    code, out, err = run_main(base + ["--out", tmp_path / "b", "--resume", "--jobs", "2"], capsys)
+    assert code == 0, err
+    assert "1 of 1 cases taken from it, 0 run and recorded" in out
+    assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
+    for bad, match in (([], "--resume needs --store"), (["--jobs", "0"], "--jobs must be")):
+        argv = ["verify", "--case", GOOD, "--out", tmp_path / "c", *QUICK, *bad]
+        if not bad:
+            argv.append("--resume")
+        code, _, err = run_main(argv, capsys)
+        assert code == 2 and match in err
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    code, _, err = run_main(["verify", "--case", GOOD, "--out", tmp_path / "d", "--store", notes, *QUICK], capsys)
+    assert code == 2 and "not a gnsverify store" in err and notes.read_text() == "mine"
+
+
 def test_verify_records_its_provenance_outside_the_results(tmp_path, capsys):
     import numpy
     out_dir = tmp_path / "rep"

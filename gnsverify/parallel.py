@@ -1,0 +1,177 @@
+"""Independent tasks on every core, or on a dask cluster.
+
+A campaign's cases are independent: each task is ``verify(case)`` with the campaign's
+``eps``, budget and seed, and each returns a :class:`gnsverify.pipeline.CaseReport`
+whose ``case`` is replaced by its :class:`CaseInfo` (what the report needs of it:
+name, description, Hessian rule, summary), so that it can travel between processes
+and be stored. The verdicts do not depend on where a task ran: every task is seeded
+by the campaign, runs with one BLAS thread, and its result is put back at its place
+in the campaign's order.
+
+Executors (:func:`run_tasks`):
+
+* ``workers == 1``: in this process, in order;
+* ``workers > 1``: a pool of forked worker processes (POSIX; they inherit the loaded
+  compiled code, so nothing is recompiled or reloaded). The cases are handed over by
+  their index into the list inherited at the fork, never pickled, so cases built from
+  closures or user callables work too. Progress events of the workers reach the
+  caller's ``progress`` through a queue. Tasks are submitted largest problem first
+  (dimension ``n``), which keeps the slowest case from starting last;
+* ``scheduler`` (``host:port`` of a ``dask.distributed`` scheduler, or a
+  ``distributed.Client``): the cases are sent to the cluster's workers (pickled by
+  dask with cloudpickle; the workers need gnsverify installed). Progress is reported
+  per finished task.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue as queue_mod
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+
+@dataclass
+class CaseInfo:
+    """What a report needs of a case once its runs are done (a portable stand-in)."""
+
+    name: str
+    description: str = ""
+    hessian: str = "exact"
+    info: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        return dict(self.info)
+
+
+def portable(report):
+    """``report`` with its case replaced by a :class:`CaseInfo` (picklable)."""
+    case = report.case
+    if isinstance(case, CaseInfo):
+        return report
+    info = CaseInfo(name=case.name, description=case.description, hessian=case.hessian,
+                    info=case.summary())
+    return replace(report, case=info)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# state inherited by forked workers (set just before the pool forks)
+_FORKED: dict[str, Any] = {}
+
+
+def _run_one(i: int):
+    """Worker side: task ``i`` of the inherited list, with progress to the queue."""
+    from gnsverify.threads import single_threaded_blas
+    fn, items, q = _FORKED["fn"], _FORKED["items"], _FORKED["queue"]
+
+    def progress(ev):
+        try:
+            q.put((i, ev))
+        except Exception:  # pragma: no cover - progress is best effort
+            pass
+    with single_threaded_blas():
+        return i, portable(fn(items[i], progress))
+
+
+def _dask_one(fn, item):
+    from gnsverify.threads import single_threaded_blas
+    with single_threaded_blas():
+        return portable(fn(item, None))
+
+
+def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
+              progress: Callable[[int, dict], Any] | None = None,
+              done: Callable[[int, Any], Any] | None = None, size=None) -> list:
+    """``[fn(item, progress_of_item) for item in items]`` (see the module docstring).
+
+    ``progress(i, event)`` receives the events of task ``i``; ``done(i, result)`` is
+    called in this process as each task finishes (to store it at once). ``size(item)``
+    orders the submission of the parallel executors (largest first).
+    """
+    n = len(items)
+    out: list = [None] * n
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}.")
+    order = sorted(range(n), key=lambda i: -(size(items[i]) if size else 0))
+    if scheduler is not None:
+        return _run_dask(fn, items, order, scheduler, out, done)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers == 1 or n <= 1 or not fork:
+        for i in range(n):
+            out[i] = fn(items[i], (lambda ev, i=i: progress(i, ev)) if progress else None)
+            if done:
+                done(i, out[i])
+        return out
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.SimpleQueue()
+    _FORKED.update(fn=fn, items=items, queue=q)
+    stop = threading.Event()
+
+    def drain():
+        while not stop.is_set() or not q.empty():
+            try:
+                if q.empty():
+                    stop.wait(0.05)
+                    continue
+                i, ev = q.get()
+            except (EOFError, OSError, queue_mod.Empty):  # pragma: no cover
+                return
+            if progress:
+                progress(i, ev)
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx) as pool:
+            futures = [pool.submit(_run_one, i) for i in order]
+            for fut in as_completed(futures):
+                i, rep = fut.result()
+                out[i] = rep
+                if done:
+                    done(i, rep)
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+        _FORKED.clear()
+    return out
+
+
+def _remote(fn, case):
+    """What travels to a dask worker for ``case``: ``("catalog", name, key)`` for a
+    catalog case (rebuilt there, checked against ``key``), else the case itself."""
+    name = getattr(case, "catalog_name", None)
+    if name is None or not hasattr(fn, "seed"):
+        return case
+    from gnsverify.store import task_key
+    return ("catalog", name, task_key(case, seed=fn.seed, budget=fn.budget, eps=fn.eps))
+
+
+def _run_dask(fn, items, order, scheduler, out, done):
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise ValueError("--scheduler needs dask.distributed: pip install 'gnsverify[cluster]' "
+                         "(or dask[distributed]).") from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        # a catalog case travels as its name and is rebuilt by the worker; any other
+        # case is pickled by dask (cloudpickle), which needs it to be picklable
+        payload = [_remote(fn, c) for c in items]
+        futures = {client.submit(_dask_one, fn, payload[i], pure=False): i for i in order}
+        for fut in dask_completed(list(futures)):
+            i = futures[fut]
+            out[i] = fut.result()
+            if done:
+                done(i, out[i])
+    finally:
+        if client is not scheduler:
+            client.close()
+    return out

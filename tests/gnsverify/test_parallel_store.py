@@ -1,0 +1,86 @@
+"""Campaigns on several processes, on a dask cluster, and through the results store give
+the verdicts of the one-process campaign, byte for byte; an interrupted campaign
+resumes; the store opens in pandas; a file that is not a store is refused."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from gnsverify import campaign, get_case
+from gnsverify.report import dumps, records
+from gnsverify.store import Store, task_key
+
+NAMES = ["quartic_n3", "logistic_exact_qsc", "holder_1d_nu1"]
+
+
+def _cases():
+    return [get_case(n) for n in NAMES]
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return dumps(records(campaign(_cases(), budget="quick", jobs=1)))
+
+
+def test_two_workers_give_the_same_results_with_progress_from_the_workers(serial):
+    events = []
+    reps = campaign(_cases(), budget="quick", jobs=2, progress=events.append)
+    assert dumps(records(reps)) == serial
+    assert [r.case.name for r in reps] == NAMES                 # the campaign's order
+    assert {e["index"] for e in events} == {0, 1, 2}            # every task reported progress
+    assert any(e["stage"] == "done" for e in events)
+
+
+def test_store_resume_and_interruption(tmp_path, serial):
+    path = tmp_path / "store.sqlite"
+    with Store(path) as store:
+        first = campaign(_cases(), budget="quick", jobs=2, store=store)
+    assert dumps(records(first)) == serial
+    # an interruption after two of the three cases: drop the third task
+    key3 = task_key(get_case(NAMES[2]), seed=0, budget="quick", eps=None)
+    db = sqlite3.connect(path)
+    with db:
+        assert db.execute("DELETE FROM tasks WHERE key = ?", (key3,)).rowcount == 1
+    db.close()
+    events = []
+    with Store(path) as store:
+        again = campaign(_cases(), budget="quick", store=store, resume=True, progress=events.append)
+    stored = {e["case"] for e in events if e.get("stored")}
+    ran = {e["case"] for e in events if not e.get("stored")}
+    assert stored == set(NAMES[:2]) and ran == {NAMES[2]}       # only the missing case ran
+    assert dumps(records(again)) == serial
+    with Store(path) as store:
+        assert len(store.keys()) == 3
+    with pytest.raises(ValueError, match="resume needs a store"):
+        campaign(_cases(), budget="quick", resume=True)
+
+
+def test_the_store_opens_in_pandas(tmp_path):
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        reps = campaign([get_case("quartic_n3")], budget="quick", store=store)
+    db = sqlite3.connect(path)
+    claims = pd.read_sql("SELECT * FROM claims", db)
+    trace = pd.read_sql("SELECT * FROM trace WHERE run = 'theory'", db)
+    db.close()
+    assert len(claims) == len(reps[0].verdicts) and set(claims["verdict"]) <= {"PASS", "NOT CLAIMED"}
+    assert len(trace) == len(reps[0].runs["theory"].trace.f)
+    assert list(trace["f"]) == pytest.approx(list(reps[0].runs["theory"].trace.f), rel=0, abs=0)
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    mine = tmp_path / "notes.sqlite"
+    mine.write_text("my notes\n")
+    with pytest.raises(ValueError, match="is not a gnsverify store"):
+        Store(mine)
+    assert mine.read_text() == "my notes\n"
+
+
+def test_a_dask_cluster_gives_the_same_results(serial):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        reps = campaign(_cases(), budget="quick", scheduler=client)
+    assert dumps(records(reps)) == serial
