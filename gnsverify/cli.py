@@ -86,6 +86,30 @@ def cases_from_args(args) -> list | None:
 
 # -- verify -----------------------------------------------------------------------------
 
+def verify_extras(*, with_phase: bool, with_tightness: bool, selftest: str, seed: int,
+                  budget) -> dict:
+    """The full campaign's tasks besides the cases, as :class:`gnsverify.parallel.Extra`
+    (run by the same executor as the cases): the selftest, the phase diagram, the
+    instance constants and the worst-case rows, longest first."""
+    from gnsverify.parallel import Extra
+    out = {"selftest": [], "phase": [], "instance_constants": [], "worst_cases": []}
+    if selftest != "none":
+        from gnsverify.selftest import selftest as run_selftest
+        out["selftest"].append(Extra("selftest", run_selftest,
+                                     kwargs=dict(quick=selftest == "quick", seed=seed)))
+    if with_phase:
+        from gnsverify.phase_experiment import phase_experiment
+        out["phase"].append(Extra("phase diagram", phase_experiment, kwargs=dict(seed=seed)))
+    if with_tightness:
+        from gnsverify.instance_constants import DEFAULT_CASES, FLAGSHIP, flagship_row
+        from gnsverify.tightness import family_row, row_jobs
+        for name in (FLAGSHIP if budget == "thorough" else DEFAULT_CASES):
+            out["instance_constants"].append(Extra(f"instance constants {name}", flagship_row, (name,)))
+        for wc, s, st in row_jobs():
+            out["worst_cases"].append(Extra(f"worst case {wc.label} ({s}, {st})", family_row, (wc, s, st)))
+    return out
+
+
 def cmd_verify(args) -> int:
     from gnsverify.verify import campaign
     eps, budget = parse_eps(args.eps), check_budget(args.budget)
@@ -118,32 +142,25 @@ def cmd_verify(args) -> int:
             if ev.get("stored"):
                 stored.append(ev["case"])
             progress(ev)
+        mode = args.selftest or ("quick" if cases is None else "none")
+        extras = verify_extras(with_phase=with_phase, with_tightness=with_tightness, selftest=mode,
+                               seed=args.seed, budget=budget)
         try:
             reports = campaign(cases, progress=case_progress, eps=eps, seed=args.seed,
                                budget=budget or "default", jobs=jobs, scheduler=args.scheduler,
-                               store=store, resume=args.resume)
+                               store=store, resume=args.resume,
+                               extras=[e for part in extras.values() for e in part])
         finally:
             if store is not None:
                 store.close()
-        phase = None
-        if with_phase:
-            from gnsverify.phase_experiment import phase_experiment
-            progress("phase diagram")
-            phase = phase_experiment(seed=args.seed, progress=progress)
+        phase = extras["phase"][0].result if extras["phase"] else None
         tight = None
         if with_tightness:
-            from gnsverify.instance_constants import DEFAULT_CASES, FLAGSHIP, instance_constants
-            from gnsverify.tightness import tightness
-            progress("worst-case families (tightness)")
-            tight = dict(worst_cases=tightness(progress=progress))
-            progress("instance-certified constants")
-            tight["instance_constants"] = instance_constants(
-                FLAGSHIP if budget == "thorough" else DEFAULT_CASES, progress=progress)
-        mode = args.selftest or ("quick" if cases is None else "none")
-        st = None
-        if mode != "none":
-            from gnsverify.selftest import selftest
-            st = selftest(quick=mode == "quick", seed=args.seed, progress=progress)
+            from gnsverify import instance_constants, tightness
+            tight = dict(worst_cases=tightness.collect([e.result for e in extras["worst_cases"]]),
+                         instance_constants=instance_constants.collect(
+                             [e.result for e in extras["instance_constants"]]))
+        st = extras["selftest"][0].result if extras["selftest"] else None
         meta = dict(cases=len(reports), eps=eps if eps else "per case", budget=budget or "default",
                     seed=args.seed, selftest=mode)
         prov = provenance(seed=args.seed, budget=budget or "default", started=started, command=args.argv,

@@ -351,11 +351,16 @@ def flagship_row(name: str) -> tuple[dict, Any]:
 
 def instance_constants(cases=DEFAULT_CASES, progress=None) -> dict:
     """Every flagship row: ``{"rows": [...], "verdicts": [...], "targets": TARGETS}``."""
-    rows, verdicts = [], []
+    results = []
     for i, name in enumerate(cases):
         if progress is not None:
             progress(i + 1, len(cases), f"instance constants {name}")
-        r, v = flagship_row(name)
-        rows.append(r)
-        verdicts.append(v)
-    return {"rows": rows, "verdicts": verdicts, "targets": dict(TARGETS)}
+        results.append(flagship_row(name))
+    return collect(results)
+
+
+def collect(results) -> dict:
+    """The result of :func:`instance_constants` from the ``(row, verdict)`` of every case
+    (each ``flagship_row(name)`` is an independent task)."""
+    return {"rows": [r for r, _ in results], "verdicts": [v for _, v in results],
+            "targets": dict(TARGETS)}

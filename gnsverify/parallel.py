@@ -46,9 +46,29 @@ class CaseInfo:
         return dict(self.info)
 
 
+@dataclass
+class Extra:
+    """An independent task run beside a campaign's cases, by the same executor:
+    ``fn(*args, **kwargs)`` (``fn`` a module-level function, so that it pickles); the
+    campaign puts its return value in :attr:`result`. Extras are submitted after the
+    cases and are never stored."""
+
+    label: str
+    fn: Callable
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    result: Any = None
+
+    def run(self):
+        return self.fn(*self.args, **self.kwargs)
+
+
 def portable(report):
-    """``report`` with its case replaced by a :class:`CaseInfo` (picklable)."""
-    case = report.case
+    """``report`` with its case replaced by a :class:`CaseInfo` (picklable); anything
+    that is not a case report is returned as it is."""
+    case = getattr(report, "case", None)
+    if case is None or not hasattr(report, "verdicts"):
+        return report
     if isinstance(case, CaseInfo):
         return report
     info = CaseInfo(name=case.name, description=case.description, hessian=case.hessian,

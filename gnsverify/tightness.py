@@ -387,14 +387,25 @@ def tightness(progress=None) -> dict:
     """Every row of :data:`WORST_CASES` x settings x step rules:
     ``{"rows": [...], "verdicts": [...], "targets": {...}}`` (rows as in summary.json's
     ``"tightness"`` table)."""
-    rows, verdicts = [], []
-    jobs = [(wc, s, st) for wc in WORST_CASES for s in SETTINGS for st in STEPS]
+    jobs = row_jobs()
+    results = []
     for i, (wc, s, st) in enumerate(jobs):
         if progress is not None:
             progress(i + 1, len(jobs), f"worst case {wc.label} ({s}, {st})")
-        row, v = family_row(wc, s, st)
-        rows.append(row)
-        verdicts.append(v)
+        results.append(family_row(wc, s, st))
+    return collect(results)
+
+
+def row_jobs() -> list[tuple]:
+    """The ``(worst case, setting, step)`` of every row, in the table's order (each an
+    independent task: ``family_row(*job)``)."""
+    return [(wc, s, st) for wc in WORST_CASES for s in SETTINGS for st in STEPS]
+
+
+def collect(results) -> dict:
+    """The table of :func:`tightness` from the ``(row, verdict)`` of every row job."""
+    rows = [r for r, _ in results]
+    verdicts = [v for _, v in results]
     met = sorted({r["class"] for r in rows if r["target_met"]})
     return {"rows": rows, "verdicts": verdicts,
             "targets": dict(exponent_tolerance=EXPONENT_TOLERANCE, ratio=RATIO_TARGET,

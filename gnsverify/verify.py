@@ -53,6 +53,9 @@ class VerifyTask:
         self.eps, self.budget, self.seed = eps, budget, seed
 
     def __call__(self, case, progress=None):
+        from gnsverify.parallel import Extra
+        if isinstance(case, Extra):
+            return case.run()
         if isinstance(case, tuple):          # ("catalog", name, summary key) from run_tasks
             from gnsverify.catalog import get_case
             from gnsverify.store import task_key
@@ -67,7 +70,7 @@ class VerifyTask:
 
 def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
              progress: Callable[[dict], Any] | None = None, jobs: int = 1, scheduler=None,
-             store=None, resume: bool = False) -> list[CaseReport]:
+             store=None, resume: bool = False, extras=()) -> list[CaseReport]:
     """``verify`` every case (default: the catalog); the reports in the cases' order.
 
     ``progress`` receives the per-case events of :func:`verify` plus ``"index"`` and
@@ -77,7 +80,11 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
     :class:`gnsverify.parallel.CaseInfo` instead of the case, as do reports taken from
     ``store`` (a :class:`gnsverify.store.Store`: each finished case is written to it,
     and with ``resume`` a case whose key it holds is not run again). The verdicts are
-    the same whatever ``jobs``, ``scheduler`` or ``store``.
+    the same whatever ``jobs``, ``scheduler`` or ``store``. ``extras``
+    (:class:`gnsverify.parallel.Extra`) are independent tasks run by the same executor
+    after the cases (the worst-case rows, the instance constants, the selftest): each
+    gets its :attr:`~gnsverify.parallel.Extra.result`, and ``progress`` an event
+    ``{"stage": "<label> done"}`` when it finishes.
     """
     from gnsverify.parallel import run_tasks
     from gnsverify.threads import single_threaded_blas
@@ -103,19 +110,28 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
                     progress({"case": cases[i].name, "stage": "done (stored)", "done": 1, "total": 1,
                               "index": i, "n_cases": n, "stored": True})
     todo = [i for i in range(n) if out[i] is None]
+    extras = list(extras)
 
     def prog(j, ev):
-        if progress is not None:
+        if progress is not None and j < len(todo):
             progress({**ev, "index": todo[j], "n_cases": n})
 
     def done(j, rep):
+        if j >= len(todo):
+            if progress is not None:
+                progress({"stage": f"{extras[j - len(todo)].label} done"})
+            return
         if store is not None:
             store.put(keys[todo[j]], rep, seed=seed, budget=budget, eps=eps)
 
+    def size(item):
+        return -1 if not isinstance(item, Case) else item.get_problem().n
+
     with single_threaded_blas():
-        reps = run_tasks(VerifyTask(eps, budget, seed), [cases[i] for i in todo], workers=jobs,
-                         scheduler=scheduler, progress=prog, done=done,
-                         size=lambda c: c.get_problem().n)
+        results = run_tasks(VerifyTask(eps, budget, seed), [cases[i] for i in todo] + extras,
+                            workers=jobs, scheduler=scheduler, progress=prog, done=done, size=size)
     for j, i in enumerate(todo):
-        out[i] = reps[j]
+        out[i] = results[j]
+    for e, r in zip(extras, results[len(todo):]):
+        e.result = r
     return out

@@ -84,3 +84,18 @@ def test_a_dask_cluster_gives_the_same_results(serial):
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         reps = campaign(_cases(), budget="quick", scheduler=client)
     assert dumps(records(reps)) == serial
+
+
+def test_extras_run_beside_the_cases_with_the_sequential_results():
+    from gnsverify.parallel import Extra
+    from gnsverify.tightness import collect, family_row, row_jobs
+    jobs = row_jobs()[:2]
+    extras = [Extra(f"row {i}", family_row, job) for i, job in enumerate(jobs)]
+    events = []
+    reps = campaign([get_case("quartic_n3")], budget="quick", jobs=2, extras=extras,
+                    progress=events.append)
+    assert [r.case.name for r in reps] == ["quartic_n3"]
+    pooled = collect([e.result for e in extras])
+    alone = collect([family_row(*job) for job in jobs])
+    assert dumps(pooled) == dumps(alone)
+    assert {"row 0 done", "row 1 done"} <= {e.get("stage") for e in events}
