@@ -192,6 +192,17 @@ def _as_float_array(values) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
 
 
+def _save(fig, path, **savefig) -> Path:
+    """Lay ``fig`` out, write it to ``path`` (the format from its suffix), close it."""
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, **savefig)
+    plt.close(fig)
+    return path
+
+
 def convergence_figure(curves: dict, path, *, title: str | None = None) -> Path:
     """Render convergence plot data to a PNG at ``path`` (observed solid, bounds dashed)."""
     import matplotlib
@@ -245,12 +256,7 @@ def convergence_figure(curves: dict, path, *, title: str | None = None) -> Path:
         ax.grid(True, which="major", alpha=0.3)
     if title or head:
         fig.suptitle(str(title or head), fontsize=11)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    return _save(fig, path, bbox_inches="tight")
 
 
 # -- phase diagram --------------------------------------------------------------
@@ -358,12 +364,7 @@ def phase_figure(phase: dict, path) -> Path:
     ax2.set_xlabel("class exponent alpha")
     ax2.set_ylabel("approximation exponent beta")
     ax2.set_title("observed (predicted) exponent; smoothness dominates where alpha >= beta", fontsize=9)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 # -- performance profiles ------------------------------------------------------------
@@ -395,9 +396,4 @@ def profile_figure(profiles: list[dict], path) -> Path:
         if prof["curves"]:
             ax.legend(fontsize=7, loc="lower right", framealpha=0.8)
     fig.suptitle("performance profiles over the catalog", fontsize=11)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)

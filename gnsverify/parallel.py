@@ -2,7 +2,7 @@
 
 A campaign's cases are independent: each task is ``verify(case)`` with the campaign's
 ``eps``, budget and seed, and each returns a :class:`gnsverify.pipeline.CaseReport`
-whose ``case`` is replaced by its :class:`CaseInfo` (what the report needs of it:
+whose ``case`` is replaced by its :class:`gnsverify.portable.CaseInfo` (what the report needs of it:
 name, description, Hessian rule, summary), so that it can travel between processes
 and be stored. The verdicts do not depend on where a task ran: every task is seeded
 by the campaign, runs with one BLAS thread, and its result is put back at its place
@@ -29,21 +29,10 @@ import os
 import queue as queue_mod
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-
-@dataclass
-class CaseInfo:
-    """What a report needs of a case once its runs are done (a portable stand-in)."""
-
-    name: str
-    description: str = ""
-    hessian: str = "exact"
-    info: dict = field(default_factory=dict)
-
-    def summary(self) -> dict:
-        return dict(self.info)
+from gnsverify.portable import CaseInfo, portable  # noqa: F401  (CaseInfo: re-exported)
 
 
 @dataclass
@@ -61,19 +50,6 @@ class Extra:
 
     def run(self):
         return self.fn(*self.args, **self.kwargs)
-
-
-def portable(report):
-    """``report`` with its case replaced by a :class:`CaseInfo` (picklable); anything
-    that is not a case report is returned as it is."""
-    case = getattr(report, "case", None)
-    if case is None or not hasattr(report, "verdicts"):
-        return report
-    if isinstance(case, CaseInfo):
-        return report
-    info = CaseInfo(name=case.name, description=case.description, hessian=case.hessian,
-                    info=case.summary())
-    return replace(report, case=info)
 
 
 def default_workers() -> int:

@@ -17,7 +17,7 @@ Tables (open them with ``sqlite3`` or ``pandas.read_sql``)::
     trace(key, case_name, run, k, f, gnorm, n_value, n_grad, n_hess, time, gamma)
 
 ``tasks.report`` is the pickled :class:`gnsverify.pipeline.CaseReport` (with a
-:class:`gnsverify.parallel.CaseInfo` for its case), read back only by gnsverify
+:class:`gnsverify.portable.CaseInfo` for its case), read back only by gnsverify
 itself; the other columns are plain values for the user's tools. ``trace`` has one
 row per iterate of every run (``gamma``: of the step leaving the iterate, empty at
 the last one).
@@ -120,7 +120,7 @@ class Store:
 
     def put(self, key: str, report, *, seed: int, budget, eps) -> None:
         """Store a finished task (replacing an earlier one of the same key)."""
-        from gnsverify.parallel import portable
+        from gnsverify.portable import portable
         rep = portable(report)
         name = rep.case.name
         with self.db:
