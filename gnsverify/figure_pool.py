@@ -40,9 +40,16 @@ def draw_all(jobs: list[tuple[str, tuple, dict]], *, workers: int | None = None,
                 progress(i + 1, total, f"figure {label[i]}")
         return
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx)
+    try:
         futures = {pool.submit(_draw, kind, args, kw): i for i, (kind, args, kw) in enumerate(jobs)}
         for done, fut in enumerate(as_completed(futures), start=1):
             fut.result()
             if progress:
                 progress(done, total, f"figure {label[futures[fut]]}")
+        pool.shutdown(wait=True)
+    except BaseException:      # an interrupt or a failed figure: stop the workers now
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise

@@ -125,14 +125,22 @@ def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
                 progress(i, ev)
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx)
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx) as pool:
-            futures = [pool.submit(_run_one, i) for i in order]
-            for fut in as_completed(futures):
-                i, rep = fut.result()
-                out[i] = rep
-                if done:
-                    done(i, rep)
+        futures = [pool.submit(_run_one, i) for i in order]
+        for fut in as_completed(futures):
+            i, rep = fut.result()
+            out[i] = rep
+            if done:
+                done(i, rep)
+        pool.shutdown(wait=True)
+    except BaseException:
+        # an interrupt (Ctrl-C, SIGTERM) or a failed task: stop the workers now rather
+        # than wait for their running tasks (a case can take tens of seconds)
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         stop.set()
         reader.join(timeout=5)
