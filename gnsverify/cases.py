@@ -129,6 +129,12 @@ class Case:
     #: any other case): lets a remote worker rebuild it instead of receiving it pickled
     catalog_name: str | None = field(default=None, init=False, repr=False, compare=False)
 
+    def __setattr__(self, name, value):
+        # a catalog case changed after get_case is no longer the catalog's: forget the name
+        if not name.startswith("_") and name != "catalog_name" and getattr(self, "catalog_name", None):
+            object.__setattr__(self, "catalog_name", None)
+        object.__setattr__(self, name, value)
+
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"name must be a non-empty string, got {self.name!r}.")

@@ -33,11 +33,19 @@ METHODS = ("gns", "gradient", "fast_gradient", "cubic_newton", "super_universal"
 def _wrap(fun, jac, hess, args):
     """``(f, g, h)`` callables of ``x`` alone, with scipy's ``jac=True`` convention."""
     if jac is True:
+        last = {}              # fun returns (f, g): one call per point, as scipy's MemoizeJac
+
+        def both(x):
+            if "x" not in last or not np.array_equal(last["x"], x):
+                value, grad = fun(x, *args)
+                last.update(x=np.array(x, copy=True), value=value, grad=grad)
+            return last["value"], last["grad"]
+
         def f(x):
-            return fun(x, *args)[0]
+            return both(x)[0]
 
         def g(x):
-            return fun(x, *args)[1]
+            return both(x)[1]
     elif callable(jac):
         def f(x):
             return fun(x, *args)

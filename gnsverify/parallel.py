@@ -124,10 +124,12 @@ def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
             if progress:
                 progress(i, ev)
     reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
     pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx)
     try:
         futures = [pool.submit(_run_one, i) for i in order]
+        # the workers are forked as tasks are submitted: start the reader thread only now,
+        # so that no fork happens while it holds a lock (stderr, the queue)
+        reader.start()
         for fut in as_completed(futures):
             i, rep = fut.result()
             out[i] = rep
@@ -143,7 +145,8 @@ def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
         raise
     finally:
         stop.set()
-        reader.join(timeout=5)
+        if reader.is_alive():
+            reader.join(timeout=5)
         _FORKED.clear()
     return out
 

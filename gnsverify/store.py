@@ -1,9 +1,13 @@
 """The results store: every finished task of a campaign in one SQLite file.
 
 A task's **key** is the SHA-256 of what determines its result: the code (a hash of
-every source file of ``theory``, ``numeric`` and ``gnsverify``), the case (its name
-and :meth:`Case.summary`: class, constants, monomials, ``f*``, ``D``, parameters),
-the seed, the budget and the ``eps`` ladder. A campaign run with a store writes each
+every source file of ``theory``, ``numeric`` and ``gnsverify``, and the versions of
+the packages they run on), the case (:func:`case_fingerprint`: its summary, every
+setting of the run, the start, the metric, and the problem's data), the seed, the
+budget and the ``eps`` ladder. What a fingerprint cannot see is the source of a
+user's own callables (a problem from ``from_callables``, a region claim): changing
+such code without changing the case's name or data reuses the stored result, so
+resume only within one version of your own code. A campaign run with a store writes each
 task as it finishes; with ``resume`` it first takes every task whose key the store
 already holds, so an interrupted campaign resumes where it stopped, a rerun skips
 what is done, and two partial campaigns written to one store merge. Any change of
@@ -48,11 +52,18 @@ CREATE INDEX IF NOT EXISTS trace_key ON trace(key);
 """
 
 
+#: written into every store's header (``PRAGMA application_id``): a file without it
+#: was not written by gnsverify and is never written into
+APPLICATION_ID = 0x676E7376   # "gnsv"
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """SHA-256 of every ``.py`` file of the three packages (relative path and bytes)."""
+    """SHA-256 of every ``.py`` file of the three packages (relative path and bytes)
+    and of the versions of the packages they depend on (:mod:`gnsverify.provenance`)."""
+    from gnsverify.provenance import versions
     root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
+    h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for pkg in ("theory", "numeric", "gnsverify"):
         for path in sorted((root / pkg).rglob("*.py")):
             h.update(str(path.relative_to(root)).encode())
@@ -60,13 +71,48 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+def _digest(value) -> str:
+    """A stable text for one field of a case: arrays by their bytes, callables by their
+    qualified name, the rest through ``jsonable``."""
+    import numpy as np
+
+    from gnsverify.report.format import jsonable
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return json.dumps(value)
+    if isinstance(value, np.ndarray):
+        a = np.ascontiguousarray(value)
+        return f"array{a.shape}{a.dtype}:" + hashlib.sha256(a.tobytes()).hexdigest()
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_digest(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_digest(v)}" for k, v in sorted(value.items(), key=str)) + "}"
+    if callable(value) and not hasattr(value, "bound"):
+        return f"callable:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(type(value)))}"
+    return json.dumps(jsonable(value), sort_keys=True, default=str)
+
+
+def case_fingerprint(case) -> dict:
+    """What of ``case`` determines its results: the summary (class, constants,
+    monomials, ``f*``, ``D``, parameters, description), the settings of its runs, the
+    start, the metric, the region, and the problem (kind, dimension, data)."""
+    from gnsverify.report.format import jsonable
+    p = case.get_problem()
+    fields = {k: _digest(getattr(case, k)) for k in (
+        "hessian", "hessian_params", "convex", "f_star", "f_star_how", "f_star_err", "D", "D_how",
+        "eps", "max_iter", "gamma0", "max_trials", "box", "B", "params", "region_claim")}
+    return {"name": case.name, "summary": jsonable(case.summary()), "fields": fields,
+            "start": _digest(case.start()),
+            "problem": {"kind": int(p.kind), "n": int(p.n), "data": _digest(list(p.data)),
+                        "f_star": _digest(p.f_star), "name": p.name}}
+
+
 def task_key(case, *, seed: int, budget, eps) -> str:
     """The content hash of one case's task (module docstring)."""
     from gnsverify.report.format import jsonable
-    what = {"code": code_version(), "case": case.name, "summary": jsonable(case.summary()),
+    what = {"code": code_version(), "case": case_fingerprint(case),
             "seed": int(seed), "budget": jsonable(budget),
             "eps": None if eps is None else [float(e) for e in eps]}
-    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _real(v):
@@ -85,11 +131,14 @@ class Store:
         self.path = Path(path)
         if self.path.exists() and self.path.is_dir():
             raise ValueError(f"store must be a file, {self.path} is a folder.")
-        if self.path.exists() and not _is_store(self.path):
+        existed = self.path.exists()
+        if existed and not _is_store(self.path):
             raise ValueError(f"{self.path} exists and is not a gnsverify store; "
                              "refusing to write into it (choose another --store path).")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
+        if not existed:
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self.db.executescript(SCHEMA)
         self.campaign = None
 
@@ -146,16 +195,16 @@ class Store:
 
 
 def _is_store(path: Path) -> bool:
-    """Whether ``path`` is an SQLite file with this module's ``tasks`` table."""
+    """Whether ``path`` is an SQLite file gnsverify wrote (its ``application_id``)."""
     try:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 return False
-        db = sqlite3.connect(path)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            (app,) = db.execute("PRAGMA application_id").fetchone()
         finally:
             db.close()
-        return "tasks" in names or not names
+        return app == APPLICATION_ID
     except (OSError, sqlite3.DatabaseError):
         return False

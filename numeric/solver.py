@@ -451,8 +451,9 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
     f_star : optimal value (default ``problem.f_star``; ``None`` = unknown).
     record_x : also record every iterate in ``trace.x``.
     callback : ``callback(intermediate_result)`` after each accepted step, with
-        ``intermediate_result.x``, ``.fun``, ``.gnorm``, ``.nit``, ``.gamma``; returning
-        ``True`` stops the run (status ``callback``, not a success). The kernel then
+        ``intermediate_result.x``, ``.fun``, ``.gnorm``, ``.nit``, ``.gamma`` (the last
+        accepted step included); returning ``True`` stops the run (status ``callback``,
+        not a success) unless it has ended anyway. The kernel then
         runs one iteration per call (slower, same trace).
     ideal : options of the ideal-step estimator: ``region`` (``"ball"`` or
         ``"O"``, default ``"O"``: Ball ∩ O), ``n_dirs``, ``n_radii``, ``seed``,
@@ -470,14 +471,16 @@ def minimize_gns(problem: Problem, x0=None, *, hessian="exact", step="adaptive",
                                         record_x, ideal, blas_threads)
     chunks = []
     per_call = max_iter if callback is None else 1
+    k_seen = 0
     for status, out in _kernel_chunks(run, x0, max_iter, per_call, blas_threads, dim):
         chunks.append(out[6:])
-        if status == RUNNING:
+        k = sum(c[1].shape[1] for c in chunks)
+        if callback is not None and k > k_seen:      # after each accepted step, the last too
             from scipy.optimize import OptimizeResult
-            k = sum(c[1].shape[1] for c in chunks)
+            k_seen = k
             info = OptimizeResult(x=out[1].copy(), fun=float(out[2]), nit=k,
                                   gamma=float(out[4]), gnorm=float(out[6][1, -1]))
-            if callback(info) is True:
+            if callback(info) is True and status == RUNNING:
                 status = CALLBACK
                 break
     x, f, g, counts = out[1], out[2], out[3], out[5]

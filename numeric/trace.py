@@ -82,9 +82,12 @@ class Result:
     ``status`` is one of :data:`STATUSES`; ``success`` is true for the two
     ``converged_*`` statuses only, as in ``scipy.optimize`` (``max_iter`` and
     ``callback``, a run the callback stopped, are not a success).
-    ``nfev``, ``njev``, ``nhev`` are scipy's names for the oracle calls of the whole
-    run (values, gradients, Hessian-rule evaluations, trials included); ``jac`` is
-    the gradient at ``x``. ``stalled`` (the method can no longer make progress in floating point: its
+    ``nfev``, ``njev``, ``nhev`` are scipy's names for the oracle calls of the run
+    (values, gradients, Hessian-rule evaluations, rejected trials included). The GNS
+    solver and the NumPy reference count every call; the baselines report the trace's
+    count at the last iterate, which misses the trials of a final search that found no
+    step (status ``search_exhausted``). ``jac`` is the gradient at ``x`` (for a
+    baseline: one more gradient call, not counted). ``stalled`` (the method can no longer make progress in floating point: its
     next trial predicts a decrease of ``f`` below the rounding of ``f``; the
     ``stall_rule`` of docs/theory.md) is not a success: the run converged to the
     precision of ``f``, which says nothing about ``gtol`` unless the gradient test

@@ -37,7 +37,6 @@ import numpy as np
 import sympy as sp
 from mpmath import iv
 from flint import arb
-from mpmath.libmp import to_float
 from sympy.printing.pycode import MpmathPrinter
 
 ENCLOSABLE = ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs", "sign")
@@ -109,10 +108,12 @@ def _ball(fn, t: float, limits: tuple[float, float]) -> tuple[float, float]:
 
 
 def _float_ends(X) -> tuple[float, float]:
-    """End points of an ``mpmath.iv`` interval as floats (exact: the interval
-    context works at 53 bits)."""
-    X = iv.mpf(X)
-    return float(mpmath.mpf(X.a)), float(mpmath.mpf(X.b))
+    """Float64 numbers ``lo <= a`` and ``hi >= b`` around the ends of an ``mpmath.iv``
+    interval ``[a, b]``, rounded outward: the ends have 53-bit mantissas but an
+    unbounded exponent, so below the subnormal range or above the largest float they
+    are not floats. A finite end beyond the float range becomes the largest float of
+    its sign (still a bound on the correct side), never an infinity of the wrong side."""
+    return lower_end(X), upper_end(X)
 
 
 def _increasing(fn, limits, X, domain_lo=-math.inf):
@@ -238,16 +239,38 @@ def interval_enclosure(expr: sp.Expr, variables):
     return fn
 
 
+def _mpf_down(v) -> float:
+    """The largest float64 ``<=`` the mpmath number ``v`` (exact comparisons; below the
+    subnormal range and beyond the largest float as well, where a rounding conversion
+    flushes to 0 or overflows)."""
+    if mpmath.isnan(v):
+        return math.nan
+    if mpmath.isinf(v):
+        return math.inf if v > 0 else -math.inf
+    try:
+        f = float(v)
+    except OverflowError:  # pragma: no cover - mpmath returns inf instead
+        f = math.inf if v > 0 else -math.inf
+    if f == math.inf:
+        return sys.float_info.max
+    return math.nextafter(f, -math.inf) if mpmath.mpf(f) > v else f
+
+
+def _mpf_up(v) -> float:
+    """The smallest float64 ``>=`` the mpmath number ``v`` (see :func:`_mpf_down`)."""
+    return -_mpf_down(-v)
+
+
 def lower_end(X) -> float:
     """A float ``<=`` the lower end of the interval ``X`` (rounded toward -inf)."""
-    return to_float(iv.mpf(X)._mpi_[0], rnd="f")
+    return _mpf_down(mpmath.mpf(iv.mpf(X).a))
 
 
 def upper_end(X) -> float:
     """A float ``>=`` the upper end of the interval ``X`` (rounded toward +inf);
     ``inf`` when the enclosure is unbounded or undefined."""
     try:
-        u = to_float(iv.mpf(X)._mpi_[1], rnd="c")
+        u = _mpf_up(mpmath.mpf(iv.mpf(X).b))
     except Exception:  # pragma: no cover - defensive: malformed interval
         return math.inf
     return math.inf if math.isnan(u) else u

@@ -236,8 +236,12 @@ class RateTheorem:
         exponent ``max_i alpha_i`` (``+ 1`` non-convex) as a sympy expression. Convex:
         ``eps^-(max alpha)``, the order for ``max alpha > 0``; a linear rate where the
         parameters make every ``alpha = 0`` (the text says so)."""
-        alphas = list(dict.fromkeys(sp.sympify(m.alpha) for m in act))
-        # drop an exponent another one provably dominates (nu >= 0: 1 >= 1/(1 + nu))
+        alphas = []
+        for a in (sp.sympify(m.alpha) for m in act):   # one of each value, however written
+            if not any(sp.simplify(a - b) == 0 for b in alphas):
+                alphas.append(a)
+        # drop an exponent another one provably dominates (nu >= 0: 1 >= 1/(1 + nu)); the
+        # values are distinct, so "b - a >= 0" means strictly larger somewhere
         kept = [a for i, a in enumerate(alphas)
                 if not any(j != i and sp.simplify(b - a).is_nonnegative for j, b in enumerate(alphas))]
         # every alpha lies in [0, 1] (the theorem's hypothesis), so an exponent 1 is the max
@@ -249,8 +253,10 @@ class RateTheorem:
         terms = [dict(alpha=m.alpha, M=m.M, source=m.source, kind="sublinear",
                       exponent=sp.sympify(m.alpha) + (1 if self.setting == "nonconvex" else 0))
                  for m in act]
+        tops = kept or alphas[:1]
         return {"kind": "sublinear", "exponent": e, "text": text, "terms": terms,
-                "dominant": sorted({m.source for m in act})}
+                "dominant": sorted({m.source for m in act
+                                    if any(sp.simplify(sp.sympify(m.alpha) - t) == 0 for t in tops)})}
 
     def leading_terms(self) -> sp.Expr:
         """``K(eps)`` up to absolute constants, one term per active monomial:

@@ -21,6 +21,9 @@ from gnsverify.report.format import fmt, markdown_table, write_csv
 
 COSTS = {"iterations": "iterations", "calls": "oracle calls (values + gradients + Hessians)",
          "time_s": "wall time (s)"}
+#: the smallest cost a ratio divides by, per cost (a target met at ``x_0`` costs 0): one
+#: iteration, one call, the clock's microsecond
+FLOORS = {"iterations": 1.0, "calls": 1.0, "time_s": 1e-6}
 
 
 def _label(row: dict) -> str:
@@ -87,12 +90,13 @@ def profile(reports, cost: str = "iterations") -> dict:
     ratios = {m: [] for m in methods}
     for costs in per_case.values():
         done = [c for c in costs.values() if c is not None]
-        # a zero cost (target met at x0 for iterations, or a clock tick of 0) is floored at
-        # the smallest positive unit so ratios stay finite and ordered
-        best = max(min(done), 1e-12)
+        # a zero cost (the target met at x_0) is floored at the cost's unit (FLOORS), so
+        # ratios stay finite and a tie at 0 is a tie
+        floor = FLOORS[cost]
+        best = max(min(done), floor)
         for m in methods:
             c = costs.get(m)
-            ratios[m].append(math.inf if c is None else max(c, 1e-12) / best)
+            ratios[m].append(math.inf if c is None else max(c, floor) / best)
     n = len(per_case)
     curves = {}
     for m, rs in ratios.items():

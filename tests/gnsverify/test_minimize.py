@@ -34,6 +34,7 @@ def test_scipy_argument_conventions():
         return scale * rosen_hess(x)
     res = gnsverify.minimize(f_and_g, X0, args=(2.0,), jac=True, hess=h, options={"maxiter": 3})
     assert res.status == "max_iter" and not res.success and res.nit == 3
+    assert len(calls) == res.nfev          # fun (returning f and g) called once per evaluation
     assert res.fun == pytest.approx(2.0 * rosen(res.x), rel=1e-15)
     stopped = gnsverify.minimize(rosen, X0, jac=rosen_der, hess=rosen_hess, callback=lambda r: r.nit >= 2)
     assert stopped.status == "callback" and stopped.nit == 2

@@ -99,3 +99,30 @@ def test_extras_run_beside_the_cases_with_the_sequential_results():
     alone = collect([family_row(*job) for job in jobs])
     assert dumps(pooled) == dumps(alone)
     assert {"row 0 done", "row 1 done"} <= {e.get("stage") for e in events}
+
+
+def test_a_foreign_sqlite_file_is_not_written_into(tmp_path):
+    # someone's own database, even with a table called "tasks" (found by review)
+    theirs = tmp_path / "todo.sqlite"
+    db = sqlite3.connect(theirs)
+    db.execute("CREATE TABLE tasks (id INTEGER, title TEXT)")
+    db.execute("INSERT INTO tasks VALUES (1, 'buy milk')")
+    db.commit()
+    db.close()
+    before = theirs.read_bytes()
+    with pytest.raises(ValueError, match="is not a gnsverify store"):
+        Store(theirs)
+    assert theirs.read_bytes() == before
+
+
+def test_the_key_sees_every_setting_of_the_run():
+    base = get_case("quartic_n3")
+    key = task_key(base, seed=0, budget="quick", eps=None)
+    assert key == task_key(get_case("quartic_n3"), seed=0, budget="quick", eps=None)
+    for field, value in (("max_iter", 7), ("gamma0", 2.0), ("max_trials", 5)):
+        changed = get_case("quartic_n3")
+        setattr(changed, field, value)
+        assert task_key(changed, seed=0, budget="quick", eps=None) != key, field
+    assert task_key(base, seed=1, budget="quick", eps=None) != key
+    assert task_key(base, seed=0, budget="default", eps=None) != key
+    assert task_key(base, seed=0, budget="quick", eps=[1e-3]) != key

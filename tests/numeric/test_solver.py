@@ -243,8 +243,9 @@ def test_callback_chunks_reproduce_the_trace_and_can_stop(quad):
     b = minimize_gns(quad, record_x=True)
     for name in TRACE_FIELDS:
         np.testing.assert_array_equal(getattr(a.trace, name), getattr(b.trace, name))
-    assert [s[0] for s in seen] == list(range(1, a.nit))
-    assert [s[1] for s in seen] == list(a.trace.f[1:a.nit])
+    # once after every accepted step, the last one included (scipy's convention)
+    assert [s[0] for s in seen] == list(range(1, a.nit + 1))
+    assert [s[1] for s in seen] == list(a.trace.f[1:a.nit + 1])
     c = minimize_gns(quad, callback=lambda r: r.nit >= 2)
     assert c.nit == 2 and "callback" in c.message
 

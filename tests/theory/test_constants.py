@@ -20,6 +20,7 @@ from theory.constants import (ConstantResult, hessian_holder_constant, hessian_l
                               symmetric_norm_lower, third_lipschitz_constant)
 from theory.expr import SymbolicFunction
 from theory.interval import (certified_max, interval_enclosure, iv_cos, iv_cosh, iv_exp, iv_log, iv_power,
+                             lower_end, upper_end,
                              iv_sin, iv_sinh, iv_sqrt, safe_upper,
                              iv_tan, iv_tanh)
 
@@ -386,3 +387,20 @@ def test_a_box_where_log_is_undefined_is_marked_not_dropped():
     res = certified_max(sp.log(X + 2), [X], [(-1.0, 1.0)], rtol=1e-6, max_boxes=200)
     assert is_sound(res.upper, sp.log(X + 2), [X], [(-1.0, 1.0)])
     assert safe_upper(interval_enclosure(sp.log(X), [X]), [-1.0], [1.0]) == math.inf
+
+
+def test_ends_beyond_the_float_range_are_rounded_outward():
+    # mpmath.iv ends have an unbounded exponent: values below the subnormal range (or
+    # above the largest float) are not floats, and rounding them to nearest (or flushing
+    # them to 0) gave an "enclosure" [0, 0] of sinh near 2^-1076 and a certified
+    # supremum 0 of sqrt(x^4 + x^5) on [1e-101, 1e-100], whose true value is ~1e-200
+    tiny = iv.mpf([mpmath.mpf(2) ** -1076, mpmath.mpf(2) ** -1075])
+    S = iv_sinh(tiny)
+    assert S.a <= 0 and S.b >= mpmath.mpf(2) ** -1075
+    res = certified_max(sp.sqrt(X ** 4 + X ** 5), [X], [(1e-101, 1e-100)])
+    with mpmath.workdps(40):
+        top = mpmath.sqrt(mpmath.mpf(1e-100) ** 4 + mpmath.mpf(1e-100) ** 5)
+    assert res.upper >= top > 0
+    huge = iv.mpf(1e200) * iv.mpf(1e200)                    # [1e400, 1e400]
+    assert lower_end(huge) == sys.float_info.max and upper_end(huge) == math.inf
+    assert lower_end(-huge) == -math.inf and upper_end(-huge) == -sys.float_info.max

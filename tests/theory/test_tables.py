@@ -161,3 +161,16 @@ def test_bad_input():
         rate_table([get_class("first_order")], [(0, 1, 0.5)])
     with pytest.raises(ValueError, match="classes"):
         rate_table([42])
+
+
+def test_symbolic_order_keeps_equal_exponents_written_differently():
+    # 1/(nu + 1) and 2/(2 nu + 2) are one value: neither may drop the other, and both
+    # dominate 1/(nu + 2) (found by review: the order came out as 1/(nu + 2))
+    from theory.monomials import ClassBound, Monomial
+    from theory.rates import theorem
+    nu = sp.Symbol("nu", nonnegative=True)
+    b = ClassBound((Monomial(1 / (nu + 2), 1, "smoothness"), Monomial(1 / (nu + 1), 1, "a"),
+                    Monomial(2 / (2 * nu + 2), 1, "b")), "test", {}, "ball")
+    o = theorem(b, convex=True).order()
+    assert sp.simplify(sp.sympify(o["exponent"]) - 1 / (nu + 1)) == 0
+    assert o["dominant"] == ["a", "b"]
