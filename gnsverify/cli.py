@@ -9,6 +9,7 @@
     gnsverify check    CASE | --class NAME|REF [--examples N] [--seed S] [--out DIR]
     gnsverify explore  EXPR --vars x0,x1 [--box ...] [--x0 ...] [--budget B] [--out DIR]
     gnsverify selftest [--quick] [--budget B] [--seed S] [--out DIR]
+    gnsverify reproduce NAME ...|all [--size paper|small] [--no-reference] [--out DIR] | --list
 
 Cases, classes and problems are catalog names or ``module:object`` /
 ``path/to/file.py:object`` references (see :mod:`gnsverify.extend`).
@@ -386,7 +387,47 @@ def cmd_selftest(args) -> int:
     return EXIT_FAIL if st["false_alarms"] or st["instruments_failed"] else EXIT_OK
 
 
-COMMANDS = ("verify", "cases", "classes", "table", "run", "check", "explore", "selftest")
+# -- reproduce ----------------------------------------------------------------------------
+
+def cmd_reproduce(args) -> int:
+    from gnsverify.experiments import EXPERIMENTS
+    from gnsverify.report.reproduction import method_rows, write_reproductions
+    from gnsverify.reproduce import reproduce
+    if args.list:
+        say(rep.text_table(["experiment", "notebook section", "title"],
+                           [[e.name, e.section, e.title] for e in EXPERIMENTS.values()]))
+        return EXIT_OK
+    names = list(args.names or [])
+    if not names:
+        raise UsageError("reproduce needs an experiment NAME (or all); --list shows them.")
+    if "all" in names:
+        names = list(EXPERIMENTS)
+    bad = [n for n in names if n not in EXPERIMENTS]
+    if bad:
+        raise UsageError(f"unknown experiment {bad[0]!r}; one of {', '.join(EXPERIMENTS)} or all.")
+    names = list(dict.fromkeys(names))
+    default = f"report-reproduce-{names[0]}" if len(names) == 1 else "report-reproduce"
+    out, replaces, writer = output_folder(args.out or default, "reproduce")
+    reps = []
+    with _progress(args) as progress, writer as tmp:
+        for name in names:
+            reps.append(reproduce(name, size=args.size, reference=not args.no_reference,
+                                  seed=args.seed, progress=progress))
+        files = write_reproductions(tmp, reps, figures=not args.no_figures)
+    from gnsverify.report.reproduction import METHOD_HEADER
+    for r in reps:
+        say(f"{r.experiment.name} ({r.size} size, {r.wall_time:.1f} s):")
+        say(rep.text_table(METHOD_HEADER, method_rows(r)))
+        tally = {}
+        for v in r.verdicts:
+            tally[v.verdict] = tally.get(v.verdict, 0) + 1
+        say("claims: " + (", ".join(f"{k} {n}" for k, n in sorted(tally.items())) or "none checked"))
+    said_files(out, files, replaces)
+    return EXIT_FAIL if any(v.verdict == FAIL for r in reps for v in r.verdicts) else EXIT_OK
+
+
+COMMANDS = ("verify", "cases", "classes", "table", "run", "check", "explore", "selftest",
+            "reproduce")
 
 
 def main(argv=None) -> int:

@@ -200,6 +200,19 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
     _add_common(t, out_help="output folder (default: report-selftest)")
     t.set_defaults(func=commands["selftest"])
 
+    rp = sub.add_parser("reproduce", help="the paper authors' published experiments, rerun and "
+                                          "checked (plots, times, verdicts)")
+    rp.add_argument("names", nargs="*", metavar="NAME",
+                    help="experiment(s) of gnsverify.experiments, or all (--list shows them)")
+    rp.add_argument("--list", action="store_true", help="list the experiments and exit")
+    rp.add_argument("--size", choices=("paper", "small"), default="paper",
+                    help="the published size (default) or a small one that runs in seconds")
+    rp.add_argument("--no-reference", action="store_true",
+                    help="skip the NumPy reference runs (and their times)")
+    rp.add_argument("--no-figures", action="store_true")
+    _add_common(rp, out_help="output folder (default: report-reproduce-NAME, or report-reproduce)")
+    rp.set_defaults(func=commands["reproduce"])
+
     e = sub.add_parser("explore", help="a function typed as an expression: derive, measure, predict, verify")
     e.add_argument("expr", metavar="EXPR", help='a sympy expression, e.g. "x**4/4"')
     e.add_argument("--vars", required=True, help="variable names, comma-separated (e.g. x0,x1)")

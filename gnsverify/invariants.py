@@ -27,7 +27,10 @@ INCONCLUSIVE with the counterexample attached, never FAIL.
 
 Rounding slack: :data:`SLACK`, relative to the sum of the absolute values of the
 additive terms of both sides (so ``f_k - f_{k+1}`` is compared with an allowance
-``SLACK (|f_k| + |f_{k+1}| + |rhs|)``).
+``SLACK (|f_k| + |f_{k+1}| + |rhs|)``). Where the problem declares the rounding of its
+residual (``f = (1/p)||u||^p`` computed by cancellation), a rejection certificate also
+needs the acceptance inequality to miss by more than the absolute allowance of
+:mod:`gnsverify.rounding` (``RunContext.rejected_allowance``).
 """
 from __future__ import annotations
 
@@ -88,6 +91,9 @@ class RunContext:
     slack: float | None = None         # default: the module's SLACK, read at construction
     instance: dict = field(default_factory=dict)
     covered: np.ndarray | None = None   # per iterate: the claim's constants hold there
+    #: per rejected trial, an absolute rounding allowance of the acceptance inequality
+    #: added to the relative slack (gnsverify.rounding; None: the relative slack alone)
+    rejected_allowance: np.ndarray | None = None
 
     def __post_init__(self):
         from theory.symbols import STEPS
@@ -243,7 +249,10 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None, claims=None) -
                                         respect_when=False)
             with np.errstate(all="ignore"):
                 scale = np.abs(rows["f_k"]) + np.abs(rows["f_next"]) + np.abs(arhs)
-                borderline = np.abs(alhs - arhs) <= ctx.slack * scale
+                extra = 0.0
+                if ctx.rejected_allowance is not None:
+                    extra = np.nan_to_num(np.asarray(ctx.rejected_allowance, float), nan=0.0)
+                borderline = np.abs(alhs - arhs) <= ctx.slack * scale + extra
             bad = np.flatnonzero(~holds & ~borderline)
             mask = np.ones(holds.shape[0], bool)
         bad_outside = None

@@ -74,6 +74,11 @@ FINDINGS: dict[int, tuple[str, tuple[str, ...], str]] = {
     17: ("each rate theorem's order is attained by its class (theory step)", ("tightness:nonconvex_theory", "tightness:convex_theory", "tightness:nonconvex_adaptive",
           "tightness:convex_adaptive"), "the tightness table"),
     18: ("with instance constants the flagship bounds bind within 10x", ("instance_constants",), "the instance-constants table"),
+    19: ("a false alarm of the rejection certificate at the rounding floor, fixed",
+         ("invariant:no_rejection_below_pi",), "gnsverify reproduce linear_equations (REPRODUCTION.md)"),
+    20: ("the authors' experiments reproduce draw for draw, iteration for iteration",
+         ("audit:trace", "invariant:no_rejection_below_pi", "global_bound"),
+         "gnsverify reproduce all (REPRODUCTION.md); scripts/compare_authors.py"),
 }
 
 

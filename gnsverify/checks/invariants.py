@@ -7,6 +7,8 @@ and the report says so.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from gnsverify import invariants as INV
 from gnsverify.checks.base import Check
 from gnsverify.thresholds import attach, bisect
@@ -50,9 +52,27 @@ class InvariantsCheck(Check):
                 rc = INV.RunContext(step=step, pi=pi, psd=ctx.psd, convex=ctx.convex,
                                     D=ctx.case.D, f_star=None if ctx.fs is None else ctx.fs[1],
                                     undecided=ctx.undecided, instance=ctx.case.params,
-                                    covered=ctx.covered(step))
+                                    covered=ctx.covered(step),
+                                    rejected_allowance=InvariantsCheck.allowance(ctx, step))
                 evaluations.extend(INV.evaluate_run(ctx.runs[step], rc, run=step, claims=claims))
         return evaluations
+
+    @staticmethod
+    def allowance(ctx, step):
+        """The rejected trials' rounding allowance of the run (:mod:`gnsverify.rounding`),
+        computed once per run; ``None`` without a residual rounding bound or iterates."""
+        memo = ctx.__dict__.setdefault("_rejected_allowance", {})
+        if step not in memo:
+            from gnsverify.rounding import ResidualRounding
+            res = ctx.runs[step]
+            rr = ResidualRounding.of(ctx.problem, ctx.case.B)
+            if rr is None or res.trace.x is None:
+                memo[step] = None
+            else:
+                rows, iters = INV.rejected_rows(res.trace, INV.RunContext(
+                    step=step, pi=ctx.bound.pi, psd=ctx.psd, convex=ctx.convex))
+                memo[step] = rr.acceptance_allowance(rows, np.asarray(res.trace.x), iters)
+        return memo[step]
 
     def threshold(self, ctx, claim, evaluations):
         """The detection threshold of a passed invariant claim (:mod:`gnsverify.thresholds`):

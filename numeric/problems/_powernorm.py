@@ -155,3 +155,10 @@ def exact(u, J, jtu, p, S):
             for j in range(n):
                 H[i, j] += a * S[i, j]
     return H
+
+
+def gamma(k: int) -> float:
+    """``gamma_k = k u / (1 - k u)``, ``u = 2^-53``: the relative rounding bound of ``k``
+    floating-point operations in sequence (Higham, section 3.1). Plain Python."""
+    u = 2.0 ** -53
+    return k * u / (1.0 - k * u)

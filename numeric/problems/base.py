@@ -143,7 +143,12 @@ class ProblemType:
     ``hessians`` maps the rules of :data:`numeric.hessians.HESSIANS` that the problem
     provides itself (``"exact"`` is required) to their :class:`Hessian`;
     ``residual(data, x) -> (u, J, J^T u, p)`` (``J`` a fresh ``(m, n)`` array) is given
-    by problems of the form ``f = (1/p) ||u||^p``.
+    by problems of the form ``f = (1/p) ||u||^p``; such a problem may also give
+    ``residual_error(data, xabs) -> (e, jf)`` (plain NumPy, not compiled): for every
+    ``x`` with ``|x| <= xabs`` componentwise, ``e >= ||fl(u(x)) - u(x)||_2`` (the
+    rounding of the computed residual, from the magnitudes of the terms it sums) and
+    ``jf >= ||J(x)||_F``. The checker turns it into its rounding allowance where ``u``
+    is computed by cancellation (``gnsverify.rounding``).
     """
 
     name: str
@@ -152,6 +157,7 @@ class ProblemType:
     value_grad: Callable
     hessians: dict
     residual: Callable | None = None
+    residual_error: Callable | None = None
 
     def __post_init__(self):
         from numeric.hessians import BY_PROBLEM, HESSIANS
@@ -375,6 +381,12 @@ class Problem:
 
     def grad(self, x) -> np.ndarray:
         return self.type.kernels["value_grad"](self.data, check_point(self, x))[1]
+
+    def residual_error(self, xabs) -> tuple[float, float] | None:
+        """``(e, jf)`` of :class:`ProblemType` for the points ``|x| <= xabs`` (``None``
+        when the problem declares no residual rounding bound)."""
+        fn = self.type.residual_error
+        return None if fn is None else fn(self.data, np.abs(np.asarray(xabs, dtype=np.float64)))
 
     def hessian_rule(self, hessian="exact", **options):
         """A :class:`numeric.hessians.HessianRule` for this problem (a name or a rule).

@@ -81,6 +81,19 @@ def _hess(data, x):
     return PN.exact(u, J, jtu, p, _curvature(u))
 
 
+def _residual_error(data, xabs):
+    """``|fl(u_1) - u_1| <= gamma_2 (1 + |x_1|)/2``, ``|fl(u_i) - u_i| <= gamma_3 (|x_i| +
+    2 x_(i-1)^2 + 1)`` (a square, a subtraction, an addition; the doubling is exact);
+    ``||J||_F^2 = 1/4 + (n - 1) + 16 sum_(i<n) x_i^2``. Plain NumPy."""
+    x = np.asarray(xabs, dtype=np.float64)
+    g = PN.gamma(3)
+    mag = np.empty(x.shape[0])
+    mag[0] = 0.5 * (1.0 + x[0])
+    mag[1:] = x[1:] + 2.0 * x[:-1] * x[:-1] + 1.0
+    jf = np.sqrt(0.25 + (x.shape[0] - 1) + 16.0 * float(np.sum(x[:-1] * x[:-1])))
+    return g * float(np.linalg.norm(mag)) * (1 + g) ** 2, float(jf) * (1 + g)
+
+
 def chebyshev_rosenbrock(n: int = 4, p: float = 2.0) -> Problem:
     """The chain in dimension ``n >= 1`` with exponent ``p >= 2``; ``x0 = (-1, 1, ..., 1)``."""
     n = check_int("n", n, 1)
@@ -94,5 +107,6 @@ def chebyshev_rosenbrock(n: int = 4, p: float = 2.0) -> Problem:
 
 
 PROBLEM = ProblemType("chebyshev_rosenbrock", 6, LAYOUT, _value_grad,
-                      {"exact": Hessian(dense=_hess)}, residual=_parts)
+                      {"exact": Hessian(dense=_hess)}, residual=_parts,
+                      residual_error=_residual_error)
 BUILDERS = {"chebyshev_rosenbrock": chebyshev_rosenbrock}

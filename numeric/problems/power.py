@@ -48,6 +48,17 @@ def _hess_lowrank(data, x):
     return PN.gauss_newton_lowrank(u, J, jtu, p)
 
 
+def _residual_error(data, xabs):
+    """``||fl(Ax - b) - (Ax - b)|| <= gamma_(n+1) || |A| xabs + |b| ||`` (a dot product of
+    length ``n`` and one subtraction per row; the magnitudes, a sum of nonnegative terms,
+    are inflated by ``1 + gamma_(n+1)``); ``||J||_F = ||A||_F``."""
+    d = LAYOUT.fields(data)
+    A, b = d["A"], d["b"]
+    g = PN.gamma(A.shape[1] + 1)
+    mag = np.abs(A) @ xabs + np.abs(b)
+    return g * (1 + g) * float(np.linalg.norm(mag)) * (1 + g), float(np.linalg.norm(A)) * (1 + g)
+
+
 def power(n: int = 5, m: int | None = None, p: float = 3.0, seed: int = 0, A=None, b=None) -> Problem:
     """``(1/p) ||Ax - b||^p`` with a seeded Gaussian ``A`` (``m x n``, ``m = n`` by default).
 
@@ -92,5 +103,6 @@ def power_1d(nu: float = 1.0) -> Problem:
 
 
 PROBLEM = ProblemType("power", 1, LAYOUT, _value_grad,
-                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)}, residual=_parts)
+                      {"exact": Hessian(dense=_hess, lowrank=_hess_lowrank)}, residual=_parts,
+                      residual_error=_residual_error)
 BUILDERS = {"power": power, "power_1d": power_1d}

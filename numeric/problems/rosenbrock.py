@@ -97,6 +97,18 @@ def _hess(data, x):
     return H
 
 
+def _residual_error(data, xabs):
+    """``|fl(u_1) - u_1| <= gamma_4 10 s (|x_2| + x_1^2)``, ``|fl(u_2) - u_2| <= gamma_2
+    s (1 + |x_1|)`` (the products by ``s`` and ``10`` and the square each round once);
+    ``||J||_F^2 = s^2 (400 x_1^2 + 101)``. Plain NumPy."""
+    d = LAYOUT.fields(data)
+    s = abs(float(d["s"]))
+    x = np.asarray(xabs, dtype=np.float64)
+    g = PN.gamma(4)
+    e = g * float(np.hypot(10.0 * s * (x[1] + x[0] * x[0]), s * (1.0 + x[0])))
+    return e * (1 + g) ** 2, s * float(np.sqrt(400.0 * x[0] * x[0] + 101.0)) * (1 + g)
+
+
 def _make(name, p, s):
     return Problem(
         name=name, kind=PROBLEM.kind, data=LAYOUT.pack(p=p, s=s), n=2, x0=np.array([-1.2, 1.0]),
@@ -115,5 +127,5 @@ def rosenbrock_equations(p: float = 2.0) -> Problem:
 
 
 PROBLEM = ProblemType("rosenbrock", 7, LAYOUT, _value_grad, {"exact": Hessian(dense=_hess)},
-                      residual=_parts)
+                      residual=_parts, residual_error=_residual_error)
 BUILDERS = {"rosenbrock": rosenbrock, "rosenbrock_equations": rosenbrock_equations}

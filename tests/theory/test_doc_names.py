@@ -7,7 +7,7 @@ import pytest
 
 from theory import approximations, constants, fisher_regression, inequalities, interval, monomials
 from theory.classes import DERIVATION_STEPS
-from gnsverify import instance_constants, tightness
+from gnsverify import experiments, instance_constants, rounding, tightness
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "theory.md").read_text(encoding="utf-8")
 
@@ -21,6 +21,8 @@ SOURCES = {
     "theory.monomials": tuple(monomials.INEQUALITIES),
     "gnsverify.tightness": tightness.RELATIONS,
     "gnsverify.instance_constants": instance_constants.RELATIONS,
+    "gnsverify.experiments": experiments.RELATIONS,
+    "gnsverify.rounding": rounding.RELATIONS,
 }
 
 
