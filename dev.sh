@@ -2,6 +2,7 @@
 # One entry point for a fresh machine with Python 3.11 and pip:
 #   bash dev.sh verify [ARGS...]   set up .venv, then run the main job (gnsverify verify)
 #   bash dev.sh test   [ARGS...]   set up .venv, then run the test suite
+#   bash dev.sh reproduce NAME|all  set up .venv, then rerun the authors' published experiments
 # Set-up is idempotent: the virtual environment is created once and re-installed
 # only when pyproject.toml changes.
 set -euo pipefail
@@ -27,5 +28,6 @@ shift || true
 case "$cmd" in
   verify) exec "$VENV/bin/gnsverify" verify "$@" ;;
   test)   exec "$VENV/bin/python" -m pytest -q "$@" ;;
-  *) echo "usage: bash dev.sh verify|test [ARGS...]" >&2; exit 2 ;;
+  reproduce) exec "$VENV/bin/gnsverify" reproduce "$@" ;;
+  *) echo "usage: bash dev.sh verify|test|reproduce [ARGS...]" >&2; exit 2 ;;
 esac

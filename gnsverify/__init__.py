@@ -10,6 +10,8 @@ Public API (everything else lives in the submodules):
 * :func:`phase_experiment`: the synthetic phase-diagram data;
 * :func:`minimize`: the method and the baselines on your own callables, called like
   ``scipy.optimize.minimize`` (:mod:`gnsverify.minimize`);
+* :func:`reproduce`: a published experiment of the paper's authors, rerun and checked
+  (:mod:`gnsverify.reproduce`, :mod:`gnsverify.experiments`);
 * :class:`Verdict` and the verdict strings ``PASS``, ``FAIL``, ``INCONCLUSIVE``.
 """
 from gnsverify.verdict import FAIL, INCONCLUSIVE, PASS, Verdict, worst
@@ -19,7 +21,8 @@ from gnsverify.catalog import default_cases, get_case
 from gnsverify.falsify import search
 from gnsverify.phase_experiment import phase_experiment
 from gnsverify.minimize import minimize
+from gnsverify.reproduce import reproduce
 
 __all__ = ["Case", "Family", "RateModel", "CaseReport", "verify", "campaign", "get_case",
-           "default_cases", "search", "phase_experiment", "minimize", "Verdict", "PASS", "FAIL",
+           "default_cases", "search", "phase_experiment", "minimize", "reproduce", "Verdict", "PASS", "FAIL",
            "INCONCLUSIVE", "worst"]

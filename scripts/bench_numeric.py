@@ -16,6 +16,16 @@ the 2-D Rosenbrock problem.
     python scripts/bench_numeric.py            # readable table
     python scripts/bench_numeric.py --json     # one JSON object
     python scripts/bench_numeric.py --quick    # 3 runs per method (smoke run)
+    python scripts/bench_numeric.py --sizes    # also the large sizes (minutes)
+
+``--sizes`` adds the scaling problems ``logistic_n{N}`` (synthetic, ``m = 4n``,
+``N`` in 10, 30, 100, 300, 1000, 2000), ``logsumexp_n{N}`` (``m = 4n``, ``N`` in 50,
+200, 800) and ``chebyshev_n1000`` (Gauss-Newton, ``p = 4``), each for a fixed budget
+of :data:`SIZE_ITERS` iterations (the time per iteration is what is compared), each in
+a fresh child process so that ``peak_rss_mb`` (the growth of the peak resident set
+during one run of the compiled solver, over what the process held once the data was
+built and the compiled code loaded) is its own; ``data_mb`` and ``nxn_mb`` (one
+``n x n`` matrix) are given beside it.
 """
 from __future__ import annotations
 
@@ -35,7 +45,7 @@ from numeric._linalg import solve_shifted_into
 from numeric.problems import REGISTRY
 from numeric.problems.logsumexp import logsumexp_data
 from numeric.reference import minimize_reference
-from numeric.rules import make_rule
+from numeric.hessians import hessian_rule
 from numeric.solver import minimize_gns
 
 SCIPY_MAX_ITER = 200
@@ -57,6 +67,58 @@ def logsumexp_500x200():
     w /= w.sum()
     A = A - np.outer(np.ones(500), A.T @ w)
     return logsumexp_data(A, b, mu=mu)
+
+
+SIZE_ITERS = 5
+LOGISTIC_SIZES = (10, 30, 100, 300, 1000, 2000)
+LOGSUMEXP_SIZES = (50, 200, 800)
+
+
+def _logistic(n):
+    return REGISTRY["logistic"](m=4 * n, n=n), "exact", None
+
+
+def _logsumexp(n):
+    return REGISTRY["logsumexp"](n=n), "exact", None
+
+
+def _chebyshev(n):
+    return (REGISTRY["chebyshev_rosenbrock"](n=n, p=4.0), "gauss_newton",
+            np.random.default_rng(0).uniform(0.0, 1.0, n))
+
+
+def size_configs():
+    """``name -> (builder(n) -> (problem, rule, x0 or None), n)`` of the scaling problems
+    (built in the child process that measures them)."""
+    out = {f"logistic_n{n}": (_logistic, n) for n in LOGISTIC_SIZES}
+    out.update({f"logsumexp_n{n}": (_logsumexp, n) for n in LOGSUMEXP_SIZES})
+    out["chebyshev_n1000"] = (_chebyshev, 1000)
+    return out
+
+
+def _data_mb(p) -> float:
+    return sum(np.asarray(a).nbytes for a in p.data if hasattr(a, "nbytes")) / 2 ** 20
+
+
+def size_child(name, repeat, threads) -> dict:
+    """One scaling problem measured in this (fresh) process, with its peak memory: every
+    method first runs on a 3-dimensional instance of the same family (so that loading
+    the compiled code is not counted), then the peak resident set is read before and
+    after one run of the compiled solver, then the methods are timed."""
+    import resource
+    build, n = size_configs()[name]
+    fixed = dict(max_iter=SIZE_ITERS, gtol=0.0)
+    p, rule, x0 = build(3)
+    bench_one(name, p, rule, p.x0 if x0 is None else x0, fixed, 1, threads)
+    p, rule, x0 = build(n)
+    x0 = p.x0 if x0 is None else x0
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    minimize_gns(p, x0, hessian=rule, blas_threads=threads, **fixed)     # the compiled run alone
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = bench_one(name, p, rule, x0, fixed, repeat, threads)
+    out.update(n=p.n, peak_rss_mb=(after - before) / 1024.0, data_mb=_data_mb(p),
+               nxn_mb=p.n * p.n * 8 / 2 ** 20)
+    return out
 
 
 def configs():
@@ -108,7 +170,7 @@ def floor_run(p, rule, res, n_sample=24):
     one Hessian formation and that iterate's share of the run's trials (the run's
     average number of trials per iteration, distributed so that the total matches),
     each with the ``lambda`` the run accepted there."""
-    r = make_rule(rule, p.n)
+    r = hessian_rule(rule, p.n)
     nit = res.nit
     idx = np.unique(np.linspace(0, nit - 1, min(n_sample, nit)).round().astype(np.int64))
     X = np.ascontiguousarray(res.trace.x[idx])
@@ -123,7 +185,7 @@ def floor_run(p, rule, res, n_sample=24):
 
 def scipy_run(p, rule, x0, opts):
     from scipy.optimize import minimize
-    r = make_rule(rule, p.n)
+    r = hessian_rule(rule, p.n)
     t_end = time.perf_counter() + SCIPY_MAX_SECONDS
 
     def fun(x):
@@ -175,7 +237,7 @@ def side_by_side(methods, repeat):
 
 
 def bench_one(name, p, rule, x0, opts, repeat, threads):
-    kw = dict(rule=rule, max_iter=opts["max_iter"], gtol=opts["gtol"])
+    kw = dict(hessian=rule, max_iter=opts["max_iter"], gtol=opts["gtol"])
     # the compiled run once with its iterates recorded, for the floor (not timed)
     res = minimize_gns(p, x0, blas_threads=threads, record_x=True, **kw)
     floor, n_floor = floor_run(p, rule, res) if res.nit else (lambda: None, 1)
@@ -219,7 +281,13 @@ def main(argv=None):
                     help="3 timed runs per method (a smoke run, not for the README)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (all methods)")
     ap.add_argument("--only", default=None, help="comma-separated problem names")
+    ap.add_argument("--sizes", action="store_true",
+                    help="also the scaling problems (logistic_n*, logsumexp_n*, chebyshev_n1000)")
+    ap.add_argument("--size-child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.size_child:
+        print(json.dumps(size_child(a.size_child, 3 if a.quick else a.repeat, a.threads)))
+        return
     if a.repeat < 5:
         ap.error("--repeat must be an integer >= 5.")
     repeat = 3 if a.quick else a.repeat
@@ -231,6 +299,15 @@ def main(argv=None):
             continue
         out["problems"][name] = bench_one(name, p, rule, x0, opts, repeat, a.threads)
         print(f"... {name}: {json.dumps(out['problems'][name])}", file=sys.stderr, flush=True)
+    if a.sizes:
+        for name in size_configs():
+            if a.only and name not in a.only.split(","):
+                continue
+            cmd = [sys.executable, __file__, "--size-child", name, "--repeat", str(a.repeat),
+                   "--threads", str(a.threads)] + (["--quick"] if a.quick else [])
+            r = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            out["problems"][name] = json.loads(r.stdout.strip().splitlines()[-1])
+            print(f"... {name}: {json.dumps(out['problems'][name])}", file=sys.stderr, flush=True)
     cold_start(1)  # make sure the cache is warm for this exact command
     out["cold_start_s"] = cold_start(repeat)
     if a.json:
@@ -246,7 +323,9 @@ def main(argv=None):
         print(f"{name:32s} {it['compiled']:>4d}/{it['reference']:>4d}/{it['scipy']:>4d} "
               f"{it['trials_per_iter']:6.2f} {c:10.2e} {r['reference_s_per_iter']:10.2e} "
               f"{r['scipy_s_per_iter']:10.2e} {r['floor_s_per_iter']:10.2e} "
-              f"{c / r['floor_s_per_iter']:7.2f} {r['reference_s_per_iter'] / c:7.1f}")
+              f"{c / r['floor_s_per_iter']:7.2f} {r['reference_s_per_iter'] / c:7.1f}"
+              + (f"  peak {r['peak_rss_mb']:.0f} MB (data {r['data_mb']:.0f}, n x n "
+                 f"{r['nxn_mb']:.0f})" if "peak_rss_mb" in r else ""))
     print(f"seconds per iteration (medians); cold start (fresh process, warm cache, "
           f"2-D Rosenbrock): {out['cold_start_s']:.2f} s")
 
