@@ -64,6 +64,18 @@ def default_workers() -> int:
 _FORKED: dict[str, Any] = {}
 
 
+def _worker_init():
+    """A forked worker leaves interrupts to its parent: SIGINT (a terminal's Ctrl-C
+    reaches the whole process group) is ignored, and SIGTERM, which the parent sends to
+    stop it, kills it at once (the default action) instead of running the handler it
+    inherited, which would wait until a long compiled call or a numba compilation
+    returns to the interpreter. The parent writes every output; a worker has nothing
+    to clean up."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _run_one(i: int):
     """Worker side: task ``i`` of the inherited list, with progress to the queue."""
     from gnsverify.threads import single_threaded_blas
@@ -124,7 +136,8 @@ def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
             if progress:
                 progress(i, ev)
     reader = threading.Thread(target=drain, daemon=True)
-    pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx,
+                               initializer=_worker_init)
     try:
         futures = [pool.submit(_run_one, i) for i in order]
         # the workers are forked as tasks are submitted: start the reader thread only now,

@@ -126,3 +126,24 @@ def test_the_key_sees_every_setting_of_the_run():
     assert task_key(base, seed=1, budget="quick", eps=None) != key
     assert task_key(base, seed=0, budget="default", eps=None) != key
     assert task_key(base, seed=0, budget="quick", eps=[1e-3]) != key
+
+
+def _dispositions(item, progress):
+    import signal
+    return (signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
+            signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+
+
+def test_forked_workers_leave_interrupts_to_the_parent():
+    """A worker ignores SIGINT and dies at once on the parent's SIGTERM, whatever
+    handler the parent installed (the CLI's raises an exception, which a worker inside
+    a long compiled call or a numba compilation would run only when it returns: the
+    parent's exit would then wait for it)."""
+    import signal
+    from gnsverify.parallel import run_tasks
+    old = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        got = run_tasks(_dispositions, [0, 1, 2], workers=2)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert got == [(True, True)] * 3
