@@ -20,9 +20,9 @@ Rounding of the metric (`metric_rounding`): the solver works with the computed
 factor 2 covers the symmetrization), so for every ``u``
 ``u^T B_fl u >= ||A0 u||^2 - 2 gamma_n ||A0||_F^2 ||u||^2 >= (1 - delta) ||A0 u||^2``
 with ``delta = 2 gamma_n ||A0||_F^2 / sigma_min(A0)^2``; ``sigma_min`` is taken as a
-certified lower bound (the computed value minus ``n u ||A0||_2``, the backward error
-of the SVD). Every constant that uses ``||A0 u|| <= ||u||_B`` is inflated by
-``(1 - delta)^(-1/2)``.
+lower bound (the computed value minus the backward error
+of the SVD, taken as ``4 n u ||A0||_2``). Every constant that uses
+``||A0 u|| <= ||u||_B`` is inflated by ``(1 - delta)^(-1/2)``.
 """
 from __future__ import annotations
 
@@ -108,8 +108,9 @@ class Experiment:
 
 # ------------------------------------------------------------------------ helpers
 def _sigma_bounds(A):
-    """``(certified lower bound of sigma_min, upper bound of sigma_max)`` of ``A``:
-    the computed singular values moved by ``n u ||A||_2`` (the SVD's backward error)."""
+    """``(lower bound of sigma_min, upper bound of sigma_max)`` of ``A``: the computed
+    singular values moved by ``4 n u ||A||_2`` (LAPACK's SVD is backward stable with an
+    error ``p(n) u ||A||_2`` for a modest ``p(n)``; ``4 n`` is the multiple taken here)."""
     s = np.linalg.svd(np.asarray(A, float), compute_uv=False)
     err = max(A.shape) * _U * float(s[0]) * 4.0
     return float(s[-1]) - err, float(s[0]) + err
@@ -183,12 +184,22 @@ def logsumexp_instance(size: str = "paper") -> Instance:
     import scipy.linalg as sla
     row_dual = np.linalg.norm(sla.solve_triangular(L, A_new.T, lower=True), axis=0)
     gamma_n = n * _U / (1 - n * _U)
-    G = float(row_dual.max()) * (1.0 + 4.0 * gamma_n * hi / lo)
+    # the triangular solves' forward error, and the Cholesky factor's backward error
+    # (L L^T = B_fl + dB, |dB| <= gamma_(n+1) |L||L^T|, so a^T (L L^T)^-1 a moves by a
+    # relative gamma_(n+1) ||A0||_F^2 / sigma_min^2 at most)
+    chol = (n + 1) * _U / (1 - (n + 1) * _U) * float(np.sum(A0 * A0)) / lo ** 2
+    if chol >= 0.5:
+        raise ValueError("the Cholesky factor of B is too inaccurate to certify G.")
+    G = float(row_dual.max()) * (1.0 + 4.0 * gamma_n * hi / lo) / math.sqrt(1.0 - chol)
     Q = math.sqrt(2.0) / mu * margin
     cls = _classes().QuasiSelfConcordant(Q=_up(Q))
     facts = dict(shape=f"A0 {m}x{n}", n=n, m=m, mu=mu, Q=Q, G=G, metric_margin=margin, sigma_min_A0=lo,
                  f_star=f_star, grad_at_zero=float(np.linalg.norm(problem.grad(np.zeros(n)))))
     common = dict(problem=problem, x0=x0, B=B, convex=False, f_star=f_star,
+                  # f(0) - f* <= ||g(0)||^2 / (2 lambda_+): the exact gradient at 0 of the
+                  # floating data is O(n u ||A0||) (about 1e-14) and lambda_+, the smallest
+                  # positive Hessian eigenvalue there, is about sigma_min(A0)^2 / (n mu):
+                  # below 1e-20 at both sizes; the error 1e-12 |f*| leaves a wide margin
                   f_star_how="computed", f_star_err=1e-12 * max(1.0, abs(f_star)), max_iter=1000,
                   params=dict(experiment="logsumexp", size=size))
     cases = {

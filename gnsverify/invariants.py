@@ -118,6 +118,8 @@ class Evaluation:
     iters: np.ndarray          # iteration index of each row
     x: np.ndarray | None = None
     bad_outside: np.ndarray | None = None   # violations where the claim's region does not reach
+    #: rows not counted because they are within rounding of equality (borderline)
+    excused: int = 0
 
 
 def _first_trials(trace, K):
@@ -254,7 +256,8 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None, claims=None) -
                     extra = np.nan_to_num(np.asarray(ctx.rejected_allowance, float), nan=0.0)
                 borderline = np.abs(alhs - arhs) <= ctx.slack * scale + extra
             bad = np.flatnonzero(~holds & ~borderline)
-            mask = np.ones(holds.shape[0], bool)
+            # a borderline row decides nothing either way: it is not counted as tried
+            mask = ~(borderline & ~holds)
         bad_outside = None
         if ctx.covered is not None and kind == "claimed":
             # a claimed inequality rests on the class bound at x_k, proven only where
@@ -267,7 +270,8 @@ def evaluate_run(result, ctx: RunContext, run: str | None = None, claims=None) -
         rows_out["_lhs"], rows_out["_rhs"] = lhs, rhs
         checks.append(Evaluation(claim=claim, run=run, inequality=ineq.name, kind=kind, needs=needs,
                                  tried=tried, bad=bad, rows=rows_out, iters=iters, x=X,
-                                 bad_outside=bad_outside))
+                                 bad_outside=bad_outside,
+                                 excused=int(np.count_nonzero(~mask)) if ineq.scope == "rejected_trial" else 0))
     return checks
 
 
@@ -311,7 +315,10 @@ def verdicts(case_name: str, evaluations: list[Evaluation], undecided: dict | No
                 if not e.bad.size:
                     blocked.append(dataclasses.replace(e, bad=e.bad_outside))
         names = ", ".join(sorted({e.inequality for e in es}))
-        what = f"{names} hold on {tried} evaluations"
+        excused = sum(e.excused for e in es)
+        what = f"{names} hold on {tried} evaluations" + (
+            f" ({excused} rejected trial(s) below pi within rounding of acceptance not counted)"
+            if excused else "")
         if fails:
             e = min(fails, key=lambda e: int(e.iters[e.bad[0]]))
             detail = (f"{e.inequality} violated on the {e.run} run at iteration "

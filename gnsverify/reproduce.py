@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from gnsverify.experiments import EXPERIMENTS, NOT_DERIVED, SIZES, get_experiment
+from gnsverify.experiments import EXPERIMENTS, NOT_DERIVED, SEED, SIZES, get_experiment
 
 #: the checks decided on a reproduction's runs (the gamma search and the instance
 #: falsification sample the problem and are left to ``gnsverify verify``)
@@ -70,6 +70,7 @@ class Reproduction:
     instance: Any
     runs: list
     wall_time: float
+    seed: int = 0
 
     @property
     def verdicts(self) -> list:
@@ -79,7 +80,7 @@ class Reproduction:
         e = self.experiment
         return {
             "experiment": e.name, "title": e.title, "notebook_section": e.section,
-            "size": self.size, "seed": 3124, "note": e.note,
+            "size": self.size, "seed": SEED, "check_seed": self.seed, "note": e.note,
             "f_star": self.instance.f_star, "facts": _jsonable(self.instance.facts),
             "eps": e.ftol, "stops_at_eps": e.stops_at_eps,
             "methods": [r.row(self.instance.f_star, e.ftol) for r in self.runs],
@@ -194,7 +195,7 @@ def reproduce(name: str, *, size: str = "paper", reference: bool = True, seed: i
                 say(f"{name}: {m.label}: checking the claim")
                 run.verdicts = check_run(case, res, seed=seed)
             runs.append(run)
-    return Reproduction(exp, size, inst, runs, time.perf_counter() - t0)
+    return Reproduction(exp, size, inst, runs, time.perf_counter() - t0, seed)
 
 
 __all__ = ["reproduce", "check_run", "Reproduction", "MethodRun", "EXPERIMENTS", "CHECK_NAMES"]

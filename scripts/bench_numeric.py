@@ -22,9 +22,10 @@ the 2-D Rosenbrock problem.
 ``N`` in 10, 30, 100, 300, 1000, 2000), ``logsumexp_n{N}`` (``m = 4n``, ``N`` in 50,
 200, 800) and ``chebyshev_n1000`` (Gauss-Newton, ``p = 4``), each for a fixed budget
 of :data:`SIZE_ITERS` iterations (the time per iteration is what is compared), each in
-a fresh child process so that ``peak_rss_mb`` (the growth of the peak resident set
-during one run of the compiled solver, over what the process held once the data was
-built and the compiled code loaded) is its own; ``data_mb`` and ``nxn_mb`` (one
+a fresh child process so that ``peak_rss_mb`` (how far one run of the compiled solver
+raises the peak resident set above the peak reached before it, while the data was built
+and the compiled code loaded; a solver needing less than that transient shows 0) is its
+own; ``data_mb`` and ``nxn_mb`` (one
 ``n x n`` matrix) are given beside it.
 """
 from __future__ import annotations
@@ -305,7 +306,10 @@ def main(argv=None):
                 continue
             cmd = [sys.executable, __file__, "--size-child", name, "--repeat", str(a.repeat),
                    "--threads", str(a.threads)] + (["--quick"] if a.quick else [])
-            r = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.stderr.write(r.stderr)
+                raise SystemExit(f"bench_numeric.py: the size child {name} failed ({r.returncode}).")
             out["problems"][name] = json.loads(r.stdout.strip().splitlines()[-1])
             print(f"... {name}: {json.dumps(out['problems'][name])}", file=sys.stderr, flush=True)
     cold_start(1)  # make sure the cache is warm for this exact command

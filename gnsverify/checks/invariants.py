@@ -65,7 +65,7 @@ class InvariantsCheck(Check):
         if step not in memo:
             from gnsverify.rounding import ResidualRounding
             res = ctx.runs[step]
-            rr = ResidualRounding.of(ctx.problem, ctx.case.B)
+            rr = ResidualRounding.of(ctx.problem, ctx.hessian, ctx.case.B)
             if rr is None or res.trace.x is None:
                 memo[step] = None
             else:

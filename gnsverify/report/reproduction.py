@@ -113,6 +113,10 @@ def section(rep) -> list[str]:
                   "wrong for the same check to FAIL):", "",
                   markdown_table(["case", "claim", "verdict", "tried", "threshold", "detail"],
                                  verdict_rows(rep)), ""]
+    unclaimed = [r.method.label for r in rep.runs if r.method.solver == "gns" and not r.verdicts]
+    if unclaimed:
+        lines += ["No claim is derived for " + ", ".join(unclaimed) + " on this instance: its run "
+                  "is shown, not checked.", ""]
     blind = [c.name for c in rep.instance.cases.values() if not constants_derived(c)]
     if blind:
         lines += [f"Class constants {NOT_DERIVED} ({', '.join(blind)}): only what the algorithm "

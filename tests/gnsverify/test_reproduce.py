@@ -96,7 +96,8 @@ def test_lse_qsc_and_smoothness_constants_hold_in_the_metric(small):
     p = inst.problem
     A, b, mu = _lse_data(p)
     Q, L = inst.facts["Q"], inst.facts["metric_margin"] ** 2 / (2 * mu)
-    A0 = np.linalg.cholesky(inst.B).T          # any factor with B = A0^T A0 gives the same norm
+    A_nb = X._legacy().rand(p.n, p.n) * 2 - 1
+    A0 = A_nb.T                                # the design: B = A0^T A0, rows a0_j
     nB = lambda v: math.sqrt(max(v @ inst.B @ v, 0.0))
     rng = np.random.default_rng(2)
     worst_q = worst_l = 0.0
