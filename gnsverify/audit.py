@@ -90,7 +90,11 @@ def _close(a, b, rtol) -> bool:
     return abs(a - b) <= rtol * max(abs(a), abs(b))
 
 
-class _Metric:
+class Metric:
+    """The norms of the metric ``B`` (``None``: identity) as the audit recomputes them:
+    its Cholesky factor ``L``, ``dual(s) = ||L^-1 s||``, ``primal(h)``, ``matrix()`` and
+    the Euclidean ``cond`` of ``B`` (also used by :mod:`gnsverify.rounding`)."""
+
     def __init__(self, B, n):
         self.B = None if B is None else np.asarray(B, dtype=float)
         self.L = None if B is None else np.linalg.cholesky(self.B)
@@ -161,7 +165,7 @@ def audit_gns(problem, hessian_rule, B, result, *, run: str, instance: dict | No
         F.check(False, "audit_oracle", "the run recorded its iterates", None, 0, 1)
         return F.items, F.tried
     n = problem.n
-    metric = _Metric(B, n)
+    metric = Metric(B, n)
     f, gn = np.asarray(tr.f, float), np.asarray(tr.gnorm, float)
     F.check(X.shape == (K + 1, n) and f.shape == gn.shape == (K + 1,), "audit_trials",
             "one recorded iterate, f and ||g|| per step plus the start", None, X.shape[0], K + 1)

@@ -34,6 +34,7 @@ import numpy as np
 
 from gnsverify.cases import Case
 from gnsverify.catalog import _approx, _classes, _down, _problems, _up
+from numeric.problems._powernorm import gamma as _gamma
 
 #: the seed of every experiment of the notebook
 SEED = 3124
@@ -122,7 +123,7 @@ def metric_margin(A0) -> float:
     ``delta`` is not small (the metric is then too ill-conditioned to certify)."""
     A0 = np.asarray(A0, float)
     n = A0.shape[0]
-    gamma = n * _U / (1 - n * _U)
+    gamma = _gamma(n)
     lo, _ = _sigma_bounds(A0)
     if lo <= 0:
         raise ValueError("A0 is numerically singular: the metric B = A0^T A0 cannot be certified.")
@@ -183,11 +184,11 @@ def logsumexp_instance(size: str = "paper") -> Instance:
     L = np.linalg.cholesky(0.5 * (B + B.T))
     import scipy.linalg as sla
     row_dual = np.linalg.norm(sla.solve_triangular(L, A_new.T, lower=True), axis=0)
-    gamma_n = n * _U / (1 - n * _U)
+    gamma_n = _gamma(n)
     # the triangular solves' forward error, and the Cholesky factor's backward error
     # (L L^T = B_fl + dB, |dB| <= gamma_(n+1) |L||L^T|, so a^T (L L^T)^-1 a moves by a
     # relative gamma_(n+1) ||A0||_F^2 / sigma_min^2 at most)
-    chol = (n + 1) * _U / (1 - (n + 1) * _U) * float(np.sum(A0 * A0)) / lo ** 2
+    chol = _gamma(n + 1) * float(np.sum(A0 * A0)) / lo ** 2
     if chol >= 0.5:
         raise ValueError("the Cholesky factor of B is too inaccurate to certify G.")
     G = float(row_dual.max()) * (1.0 + 4.0 * gamma_n * hi / lo) / math.sqrt(1.0 - chol)
@@ -246,7 +247,7 @@ def linear_equations_instance(size: str = "paper") -> Instance:
     x0 = np.ones(cols)
     B = A.T @ A + reg * np.eye(cols)
     lo, _ = _sigma_bounds(A)
-    gamma_m = rows * _U / (1 - rows * _U)
+    gamma_m = _gamma(rows)
     rounding = 2.0 * gamma_m * float(np.sum(A * A))
     if not (lo > 0 and rounding < reg):
         raise ValueError("the linear-equations instance cannot be certified (rank or rounding).")
@@ -322,20 +323,29 @@ def chebyshev_instance(size: str = "paper") -> Instance:
 
 
 # ------------------------------------------------------------------- registry
-_GRAD_B = "gradient in B (GNS, H = 0)"
+def _metric_plot(approx, *, newton_iters, gradient_iters, published):
+    """The four curves of the notebook's plots in a metric ``B``: GNS with the exact
+    Hessian and with ``approx = (label, rule, published label)``, the gradient method in
+    ``B`` (GNS with ``H = 0``: the same direction, the GNS acceptance test) and the
+    gradient method in the identity metric; ``published`` their four printed times."""
+    label, rule, published_label = approx
+    return (Method("GNS exact Hessian", "gns", "exact", newton_iters, published_s=published[0],
+                   published_label="Exact Newton"),
+            Method(label, "gns", rule, newton_iters, published_s=published[1],
+                   published_label=published_label),
+            Method("gradient in B (GNS, H = 0)", "gns", "zero", gradient_iters,
+                   published_s=published[2], published_label="Gauss-Newton (gradient method in B)"),
+            Method("gradient method", "gradient", "exact", gradient_iters, metric=False,
+                   published_s=published[3], published_label="Gradient Method"))
+
 
 EXPERIMENTS = {e.name: e for e in (
     Experiment(
         "logsumexp", "LogSumExp, A uniform on [-1, 1], mu = 1, metric B = A A^T", "LogSumExp",
         logsumexp_instance,
-        (Method("GNS exact Hessian", "gns", "exact", 1000, published_s=29.012,
-                published_label="Exact Newton"),
-         Method("GNS weighted Gauss-Newton", "gns", "weighted_gn", 1000, published_s=83.920,
-                published_label="Weighted Gauss-Newton"),
-         Method(_GRAD_B, "gns", "zero", 1000, published_s=3.937,
-                published_label="Gauss-Newton (gradient method in B)"),
-         Method("gradient method", "gradient", "exact", 1000, metric=False, published_s=1.962,
-                published_label="Gradient Method")),
+        _metric_plot(("GNS weighted Gauss-Newton", "weighted_gn", "Weighted Gauss-Newton"),
+                     newton_iters=1000, gradient_iters=1000,
+                     published=(29.012, 83.920, 3.937, 1.962)),
         stops_at_eps=True,
         note="The published 'Gauss-Newton' curve is the gradient method in the metric B with a "
              "line search; here it is Algorithm 1 with H = 0 in B (the same direction, the "
@@ -343,14 +353,9 @@ EXPERIMENTS = {e.name: e for e in (
     Experiment(
         "linear_equations", "(1/4)||Ax - b||^4, A uniform on [-1, 1], metric B = A^T A + 1e-8 I",
         "Inexact Hessian for linear operators", linear_equations_instance,
-        (Method("GNS exact Hessian", "gns", "exact", 100, published_s=442.007,
-                published_label="Exact Newton"),
-         Method("GNS Fisher term", "gns", "fisher_term", 100, published_s=0.910,
-                published_label="Fisher Term of H"),
-         Method(_GRAD_B, "gns", "zero", 200, published_s=0.029,
-                published_label="Gauss-Newton (gradient method in B)"),
-         Method("gradient method", "gradient", "exact", 200, metric=False, published_s=0.015,
-                published_label="Gradient Method")),
+        _metric_plot(("GNS Fisher term", "fisher_term", "Fisher Term of H"),
+                     newton_iters=100, gradient_iters=200,
+                     published=(442.007, 0.910, 0.029, 0.015)),
         note="The published Fisher-term run solves with the Woodbury formula; ours factorizes "
              "H + lambda B densely (n = 200)."),
     Experiment(

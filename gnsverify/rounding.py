@@ -51,12 +51,11 @@ class ResidualRounding:
         self._parts, self._hess = k["residual_parts"], k["hess"]
         u, _, _, p = self._parts(problem.data, np.asarray(problem.x0, dtype=np.float64))
         self.p, self.m = float(p), int(np.asarray(u).shape[0])
-        self.B = None if B is None else 0.5 * (np.asarray(B, float) + np.asarray(B, float).T)
-        if self.B is None:
-            self.L, self.linv = None, 1.0
-        else:
-            self.L = np.linalg.cholesky(self.B)
-            self.linv = 1.0 / float(np.linalg.svd(self.L, compute_uv=False)[-1])
+        from gnsverify.audit import Metric
+        self.metric = Metric(None if B is None else 0.5 * (np.asarray(B, float) + np.asarray(B, float).T),
+                             problem.n)
+        self.L = self.metric.L
+        self.linv = 1.0 if self.L is None else 1.0 / float(np.linalg.svd(self.L, compute_uv=False)[-1])
 
     @classmethod
     def of(cls, problem, rule, B=None):
@@ -64,12 +63,6 @@ class ResidualRounding:
         if problem.type.residual_error is None:
             return None
         return cls(problem, rule, B)
-
-    def _dual(self, s):
-        if self.L is None:
-            return float(np.linalg.norm(s))
-        from scipy.linalg import solve_triangular
-        return float(np.linalg.norm(solve_triangular(self.L, s, lower=True)))
 
     def _K(self, x, jf):
         """``||L^-1 J(x)^T||_2`` (``jf`` for the identity metric)."""
@@ -96,9 +89,9 @@ class ResidualRounding:
         the factorization fails)."""
         import scipy.linalg as sla
         g = self.problem.grad(x)
-        gn = self._dual(g)
+        gn = self.metric.dual(g)
         H = self._hess(self.problem.data, self.rule.code, self.rule.data, x, g, gn)
-        M = H + (gn / gamma) * (np.eye(len(x)) if self.B is None else self.B)
+        M = H + (gn / gamma) * self.metric.matrix()
         try:
             c = sla.cho_factor(M, lower=True, check_finite=True)
         except (np.linalg.LinAlgError, ValueError):

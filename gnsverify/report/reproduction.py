@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gnsverify.report.format import dumps, fmt, markdown_table, write_csv
+from gnsverify.report.format import dumps, fmt, markdown_table
+from gnsverify.report.run import write_trace_csv
 
 TIME_NOTE = ("Published times are those printed in the authors' notebook, measured on their "
              "machine (another CPU, NumPy with its default BLAS threads): quoted, not compared. "
@@ -51,13 +52,6 @@ def curves(rep) -> dict:
         {"ylabel": "gamma_k", "xlabel": "iteration k", "series": gam},
         {"ylabel": "||g(x_k)||_* (identity metric for the baselines)", "xlabel": "iteration k",
          "series": gn}]}
-
-
-def _trace_csv(path: Path, tr) -> None:
-    K = len(tr.gamma)
-    rows = [[k, tr.f[k], tr.gnorm[k], tr.gamma[k] if k < K else None, tr.time[k]]
-            for k in range(len(tr.f))]
-    write_csv(path, ["k", "f", "gnorm", "gamma", "time"], rows)
 
 
 def method_rows(rep) -> list[list]:
@@ -140,7 +134,7 @@ def write_reproductions(out: Path, reps, *, figures: bool = True) -> list[str]:
         files.append(f"{name}.json")
         for r in rep.runs:
             fn = f"{name}_trace_{r.method.key}.csv"
-            _trace_csv(out / fn, r.result.trace)
+            write_trace_csv(out / fn, r.result.trace)
             files.append(fn)
         if figures:
             from gnsverify.figures import convergence_figure
