@@ -14,17 +14,19 @@ nothing here raises: every routine returns ``(ok, result)``.
   metric ``(mode, B, L)`` (identity fast path: ``lambda`` is added to the diagonal);
   :func:`solve_shifted_into` does the same in caller-provided work arrays (the
   solver's inner loop allocates nothing).
-* :func:`solve_lowrank` solves ``(diag(d) + U^T diag(w) U + lambda I) h = r`` by the
-  Sherman-Morrison-Woodbury identity in ``O(n k^2 + k^3)``: with
-  ``D = diag(d) + lambda I`` positive and ``w >= 0``, ``W = diag(w)``,
+* :func:`solve_lowrank` solves ``(tridiag(d, e) + U^T diag(w) U + lambda I) h = r`` (``e``
+  the off-diagonal, empty for ``diag(d)``) by the Sherman-Morrison-Woodbury identity in
+  ``O(n k^2 + k^3)``: with ``D = tridiag(d, e) + lambda I`` positive definite (factored
+  as ``L diag(p) L^T``, ``L`` unit bidiagonal, in ``O(n)``) and ``w >= 0``, ``W = diag(w)``,
 
       (D + U^T W U)^-1 = D^-1 - D^-1 U^T W^(1/2) S^-1 W^(1/2) U D^-1,
       S = I_k + W^(1/2) U D^-1 U^T W^(1/2)   (symmetric positive definite).
 
-  The matrix is positive definite iff ``D`` is (given ``w >= 0``), so a
-  non-positive ``d_i + lambda`` is the failure code. Negative weights or a dense
+  ``D`` positive definite suffices for the matrix to be (given ``w >= 0``), so a
+  non-positive pivot of ``D`` is the failure code (the caller then tries the dense
+  factorization, which decides). Negative weights or a dense
   metric are not handled here: the solver forms the dense matrix instead
-  (``diag(d) + U^T W U``) and goes through :func:`solve_shifted`.
+  (``tridiag(d, e) + U^T W U``) and goes through :func:`solve_shifted`.
 """
 from __future__ import annotations
 
@@ -180,13 +182,52 @@ def solve_shifted_into(H, lam, mode, B, r, A, h):
     return True
 
 
-@jit
-def solve_lowrank(d, U, w, lam, r):
-    """``(ok, h)`` with ``(diag(d) + U^T diag(w) U + lam I) h = r`` by Woodbury.
+@jit(inline="always")
+def _factor_base(d, e, lam):
+    """``(ok, pinv, m)``: ``D = tridiag(d + lam, e) = L diag(p) L^T`` with ``L`` unit lower
+    bidiagonal (subdiagonal ``m``), ``pinv = 1/p``; a diagonal ``D`` when ``e`` is empty
+    (``m`` empty). ``ok`` is false unless every pivot ``p_i`` is positive and finite
+    (``D`` positive definite; ``O(n)``)."""
+    n = d.shape[0]
+    pinv = np.empty(n)
+    m = np.empty(e.shape[0])
+    prev = 0.0                       # m_(i-1) e_(i-1), the update of pivot i
+    for i in range(n):
+        p = d[i] + lam - prev
+        if not (p > 0.0) or not np.isfinite(p):
+            return False, pinv, m
+        pinv[i] = 1.0 / p
+        if e.shape[0] and i < n - 1:
+            m[i] = e[i] * pinv[i]
+            prev = m[i] * e[i]
+    return True, pinv, m
 
+
+@jit(inline="always")
+def _solve_base(pinv, m, r):
+    """``D^-1 r`` from :func:`_factor_base` (a fresh array)."""
+    n = r.shape[0]
+    y = r * pinv if m.shape[0] == 0 else r.copy()
+    if m.shape[0] == 0:
+        return y
+    for i in range(1, n):            # L z = r
+        y[i] -= m[i - 1] * y[i - 1]
+    for i in range(n):               # diag(p) t = z
+        y[i] *= pinv[i]
+    for i in range(n - 2, -1, -1):   # L^T y = t
+        y[i] -= m[i] * y[i + 1]
+    return y
+
+
+@jit
+def solve_lowrank(d, e, U, w, lam, r):
+    """``(ok, h)`` with ``(tridiag(d, e) + U^T diag(w) U + lam I) h = r`` by Woodbury.
+
+    ``e`` is the sub- and superdiagonal (length ``n - 1``) or empty (``diag(d)``).
     Requires ``w >= 0`` (checked: a negative weight returns ``ok = False`` so that
-    the caller can fall back to the dense path). ``ok`` is also false when some
-    ``d_i + lam <= 0`` or when the ``k x k`` capacitance matrix fails to factor.
+    the caller can fall back to the dense path). ``ok`` is also false when
+    ``D = tridiag(d + lam, e)`` is not positive definite (:func:`_factor_base`) or
+    when the ``k x k`` capacitance matrix fails to factor. Cost ``O(n k^2 + k^3)``.
     """
     n = r.shape[0]
     k = U.shape[0]
@@ -194,13 +235,10 @@ def solve_lowrank(d, U, w, lam, r):
     for j in range(k):
         if not (w[j] >= 0.0):
             return False, nan
-    dinv = np.empty(n)
-    for i in range(n):
-        di = d[i] + lam
-        if not (di > 0.0) or not np.isfinite(di):
-            return False, nan
-        dinv[i] = 1.0 / di
-    y = r * dinv                       # D^-1 r
+    ok, pinv, m = _factor_base(d, e, lam)
+    if not ok:
+        return False, nan
+    y = _solve_base(pinv, m, r)        # D^-1 r
     if k == 0:
         return True, y
     sw = np.sqrt(w)
@@ -208,7 +246,12 @@ def solve_lowrank(d, U, w, lam, r):
     for j in range(k):
         for i in range(n):
             V[j, i] = sw[j] * U[j, i]
-    VD = V * dinv                      # W^(1/2) U D^-1 (row-wise scaling)
+    if m.shape[0] == 0:
+        VD = V * pinv                  # W^(1/2) U D^-1 (row-wise scaling)
+    else:
+        VD = np.empty((k, n))
+        for j in range(k):
+            VD[j] = _solve_base(pinv, m, V[j])
     S = VD @ V.T                       # W^(1/2) U D^-1 U^T W^(1/2)
     for j in range(k):
         S[j, j] += 1.0

@@ -8,13 +8,14 @@ rule's code and data, :class:`numeric.hessians.HessianRule`)::
     exact_hess(kind, data, x) -> float64[n, n]
     hess(kind, data, hcode, hdata, x, g, gnorm) -> float64[n, n]
     has_lowrank(kind, hcode) -> bool
-    hess_lowrank(kind, data, hcode, hdata, x, g, gnorm) -> (d[n], U[k, n], w[k])
+    hess_lowrank(kind, data, hcode, hdata, x, g, gnorm) -> (d[n], e[n-1 or 0], U[k, n], w[k])
     is_residual(kind) -> bool
     residual_parts(kind, data, x) -> (u, J, J^T u, p)
 
 ``hess`` and ``hess_lowrank`` return fresh arrays the caller may overwrite, except
 that ``U`` may be the problem's own data matrix (read only); ``H = diag(d) + U^T
-diag(w) U`` with ``d >= 0``, ``w >= 0``. ``g`` is ``grad f(x)`` and ``gnorm`` its dual
+diag(w) U`` with ``d >= 0``, ``w >= 0``, or ``H = tridiag(d, e) + U^T diag(w) U``
+where ``e`` (the off-diagonal) is not empty. ``g`` is ``grad f(x)`` and ``gnorm`` its dual
 norm, needed by the perturbation rules (``H = hess f + (C1 + C2 gnorm^(1-beta)) E0``
 with ``||E0|| = 1``, so ``||H - hess f|| = C1 + C2 gnorm^(1-beta)`` up to rounding). An
 unsupported ``(kind, rule)`` pair yields NaN (the Python side rejects it first:
@@ -49,7 +50,7 @@ _SIGNATURES = {
     "residual_parts": ("data, x", "np.zeros(0), np.zeros((0, x.shape[0])), np.zeros(x.shape[0]), np.nan"),
     "has_lowrank": ("hcode", "False"),
     "hess_lowrank": ("data, hcode, hdata, x, g, gnorm",
-                     "np.full(x.shape[0], np.nan), np.zeros((0, x.shape[0])), np.zeros(0)"),
+                     "np.full(x.shape[0], np.nan), np.zeros(0), np.zeros((0, x.shape[0])), np.zeros(0)"),
     "hess": ("data, hcode, hdata, x, g, gnorm", "np.full((x.shape[0], x.shape[0]), np.nan)"),
 }
 

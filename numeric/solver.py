@@ -37,12 +37,13 @@ floating point ``stalled`` (the same step would be repeated forever); the iterat
 never updated in those cases, so the solver never returns a non-finite point.
 
 Linear algebra: dense ``H`` by LAPACK Cholesky (:mod:`numeric._linalg`); for rules
-with a diagonal-plus-low-rank form ``H = diag(d) + U^T diag(w) U``
-(``numeric.oracles.has_lowrank``), ``B = I`` and a small rank ``3 k <= n`` the
-system is solved by Sherman-Morrison-Woodbury in ``O(n k^2 + k^3)``; with a dense
-``B`` the oracle's dense ``H`` is used; with a large rank, negative weights, or a
-Woodbury precondition failing (some ``d_i + lambda <= 0``), the dense matrix
-``diag(d) + U^T diag(w) U`` is formed and factored instead.
+with a structured form ``H = tridiag(d, e) + U^T diag(w) U`` (``numeric.oracles.has_lowrank``;
+``e`` empty for diagonal plus low rank), ``B = I`` and a small rank ``3 k <= n`` the
+system is solved by Sherman-Morrison-Woodbury in ``O(n k^2 + k^3)`` (the tridiagonal
+part factored in ``O(n)``); with a dense ``B`` the oracle's dense ``H`` is used; with a
+large rank, negative weights, or a Woodbury precondition failing
+(``tridiag(d, e) + lambda I`` not positive definite), the dense matrix is formed and
+factored instead.
 
 Oracle counts are cumulative: ``value_grad`` counts one value and one gradient;
 ``H`` is formed once per iteration and counts one Hessian. Calls made internally by
@@ -84,7 +85,7 @@ from numeric import oracles as _or
 from numeric.gamma import ESTIMATOR_DEFAULTS, REGIONS as _REGIONS, gamma_estimate as _gamma_estimate
 from numeric.oracles import has_lowrank as _has_lowrank, hess_lowrank as _hess_lowrank
 from numeric.problems.base import Problem
-from numeric.problems._gram import lowrank_dense as _lowrank_dense
+from numeric.problems._gram import structured_dense as _structured_dense
 from numeric.trace import STATUSES, Result, Trace
 
 ADAPTIVE, THEORY, IDEAL = 0, 1, 2
@@ -204,13 +205,13 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
         lowrank = mode == 0 and _has_lowrank(kind, hcode)
         nh += 1
         if lowrank:
-            d, U, w = _hess_lowrank(kind, data, hcode, hdata, x, g, gn)
+            d, e, U, w = _hess_lowrank(kind, data, hcode, hdata, x, g, gn)
             lowrank = 3 * U.shape[0] <= n
             H = e2
             if not lowrank:
-                H = _lowrank_dense(d, U, w)
+                H = _structured_dense(d, e, U, w)
         else:
-            d, U, w = e1, e2, e1
+            d, e, U, w = e1, e1, e2, e1
             H = _or.hess_inlined(kind, data, hcode, hdata, x, g, gn)
         dense_ready = not lowrank
 
@@ -238,13 +239,13 @@ def _solve_kernel(kind, data, hcode, hdata, mode, B, L, work, x0, f0, g0, step_c
             ok = False
             if gamma > 0.0 and np.isfinite(lam):
                 if lowrank:
-                    ok, h = _linalg.solve_lowrank(d, U, w, lam, g)
+                    ok, h = _linalg.solve_lowrank(d, e, U, w, lam, g)
                     if ok:
                         nw += 1
                 if not ok:
                     nd += 1
                     if not dense_ready:
-                        H = _lowrank_dense(d, U, w)
+                        H = _structured_dense(d, e, U, w)
                         dense_ready = True
                     ok = _linalg.solve_shifted_into(H, lam, mode, B, g, Aw, hw)
                     h = hw

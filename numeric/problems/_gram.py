@@ -6,7 +6,9 @@
   weights to zero so that they are skipped here; subnormal operands can slow a
   BLAS product down on some CPUs).
 * :func:`lowrank_dense` turns the diagonal-plus-low-rank form
-  ``H = diag(d) + U^T diag(w) U`` into a dense matrix.
+  ``H = diag(d) + U^T diag(w) U`` into a dense matrix, :func:`structured_dense` the
+  tridiagonal-plus-low-rank form ``tridiag(d, e) + U^T diag(w) U`` of the solver
+  (``e`` the off-diagonal, empty for a diagonal).
 """
 from __future__ import annotations
 
@@ -81,4 +83,14 @@ def lowrank_dense(d, U, w):
         H = weighted_gram(U, w)
     for i in range(n):
         H[i, i] += d[i]
+    return H
+
+
+@jit
+def structured_dense(d, e, U, w):
+    """Dense ``tridiag(d, e) + U^T diag(w) U`` (``e`` of length ``n - 1``, or empty)."""
+    H = lowrank_dense(d, U, w)
+    for i in range(e.shape[0]):
+        H[i, i + 1] += e[i]
+        H[i + 1, i] += e[i]
     return H

@@ -106,6 +106,29 @@ def gauss_newton_lowrank(u, J, jtu, p):
 
 
 @jit
+def gauss_newton_bidiagonal(u, jd, je, jtu, p):
+    """``(d, e, U, w)`` of the Gauss-Newton matrix ``tridiag(d, e) + U^T diag(w) U`` for a
+    square lower-bidiagonal ``J`` (diagonal ``jd``, subdiagonal ``je``:
+    ``J[i+1, i] = je[i]``): ``||u||^(p-2) J^T J`` is tridiagonal, with
+    ``(J^T J)_ii = jd_i^2 + je_i^2`` (``je_(n-1) = 0``) and
+    ``(J^T J)_(i,i+1) = je_i jd_(i+1)``; the rank-one term is ``U = v^T``, ``w = (c,)``."""
+    n = jd.shape[0]
+    _, nu, a = _norm_and_power(u, p)
+    v, c = _rank_one(nu, a, jtu, p)
+    d = np.empty(n)
+    e = np.empty(n - 1 if n else 0)
+    for i in range(n):
+        t = jd[i] * jd[i]
+        if i < n - 1:
+            t += je[i] * je[i]
+            e[i] = a * (je[i] * jd[i + 1])
+        d[i] = a * t
+    U = np.empty((1, n))
+    U[0] = v
+    return d, e, U, np.array([c])
+
+
+@jit
 def fisher_term_lowrank(u, jtu, p):
     """``(d, U, w)`` of the rank-one Fisher term: ``d = 0``, ``U = v^T``, ``w = (c,)``."""
     n = jtu.shape[0]

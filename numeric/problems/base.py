@@ -148,7 +148,12 @@ class ProblemType:
     ``x`` with ``|x| <= xabs`` componentwise, ``e >= ||fl(u(x)) - u(x)||_2`` (the
     rounding of the computed residual, from the magnitudes of the terms it sums) and
     ``jf >= ||J(x)||_F``. The checker turns it into its rounding allowance where ``u``
-    is computed by cancellation (``gnsverify.rounding``).
+    is computed by cancellation (``gnsverify.rounding``). A residual problem whose
+    ``J`` is square and lower bidiagonal may give ``residual_bidiagonal(data, x) -> (u,
+    jd, je, J^T u, p)`` (``jd`` the diagonal, ``je`` the subdiagonal ``J[i+1, i]``): its
+    Gauss-Newton and Fisher-term rules are then formed in ``O(n)`` as tridiagonal plus
+    rank one (no dense ``J``), and the solver's Woodbury path factors the tridiagonal
+    part in ``O(n)`` (:func:`numeric._linalg.solve_lowrank`).
     """
 
     name: str
@@ -158,6 +163,7 @@ class ProblemType:
     hessians: dict
     residual: Callable | None = None
     residual_error: Callable | None = None
+    residual_bidiagonal: Callable | None = None
 
     def __post_init__(self):
         from numeric.hessians import BY_PROBLEM, HESSIANS
@@ -214,8 +220,9 @@ def _kernel_source(decl: "ProblemType") -> tuple[str, dict]:
     type; the rules the problem provides call its own kernels."""
     from numeric import hessians as H
     from numeric.problems import _powernorm as PN
-    from numeric.problems._gram import lowrank_dense
+    from numeric.problems._gram import lowrank_dense, structured_dense
     ns = {"__name__": __name__, "np": np, "PN": PN, "lowrank_dense": lowrank_dense,
+          "structured_dense": structured_dense,
           "VALUE_GRAD": decl.value_grad, "RESIDUAL": decl.residual,
           **{f"H_{name.upper()}": spec.code for name, spec in H.HESSIANS.items()}}
     code = lambda name: f"H_{name.upper()}"     # noqa: E731 - the constant's name in the source
@@ -230,19 +237,31 @@ def _kernel_source(decl: "ProblemType") -> tuple[str, dict]:
     lowrank = [r for r, h in decl.hessians.items() if h.lowrank is not None]
     for r in lowrank:
         ns[f"{r.upper()}_LOWRANK"] = decl.hessians[r].lowrank
-    lr_branches = [f"    if hcode == {code(r)}:\n        return {r.upper()}_LOWRANK(data, x)" for r in lowrank]
+    lr_branches = [f"    if hcode == {code(r)}:\n        d, U, w = {r.upper()}_LOWRANK(data, x)\n"
+                   "        return d, np.zeros(0), U, w" for r in lowrank]
     dense_branches = [f"    if hcode == {code(r)}:\n        return {dense(r)}"
                       for r in decl.hessians if r != "exact"]
     has = ["H_ZERO"] + [code(r) for r in lowrank]
     if decl.residual is not None:
         has += [code(r) for r in H.RESIDUAL_HESSIANS]
-        lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
-                           "        u, J, jtu, p = RESIDUAL(data, x)\n"
-                           "        if hcode == H_FISHER_TERM:\n"
-                           "            return PN.fisher_term_lowrank(u, jtu, p)\n"
-                           "        return PN.gauss_newton_lowrank(u, J, jtu, p)")
+        if decl.residual_bidiagonal is not None:     # J bidiagonal: J^T J tridiagonal, O(n)
+            ns["RESIDUAL_BIDIAGONAL"] = decl.residual_bidiagonal
+            lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                               "        u, jd, je, jtu, p = RESIDUAL_BIDIAGONAL(data, x)\n"
+                               "        if hcode == H_GAUSS_NEWTON:\n"
+                               "            return PN.gauss_newton_bidiagonal(u, jd, je, jtu, p)\n"
+                               "        d, U, w = PN.fisher_term_lowrank(u, jtu, p)\n"
+                               "        return d, np.zeros(0), U, w")
+        else:
+            lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                               "        u, J, jtu, p = RESIDUAL(data, x)\n"
+                               "        if hcode == H_FISHER_TERM:\n"
+                               "            d, U, w = PN.fisher_term_lowrank(u, jtu, p)\n"
+                               "        else:\n"
+                               "            d, U, w = PN.gauss_newton_lowrank(u, J, jtu, p)\n"
+                               "        return d, np.zeros(0), U, w")
         dense_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
-                              "        return lowrank_dense(*hess_lowrank(data, hcode, hdata, x, g, gnorm))")
+                              "        return structured_dense(*hess_lowrank(data, hcode, hdata, x, g, gnorm))")
         residual = "    return RESIDUAL(data, x)"
     else:
         residual = ("    n = x.shape[0]\n"
@@ -269,12 +288,13 @@ def has_lowrank(hcode):
 
 
 def hess_lowrank(data, hcode, hdata, x, g, gnorm):
-    """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` for the rules of :func:`has_lowrank`."""
+    """``(d, e, U, w)`` with ``H(x) = tridiag(d, e) + U^T diag(w) U`` (``e`` empty: diagonal)
+    for the rules of :func:`has_lowrank`."""
     n = x.shape[0]
     if hcode == H_ZERO:
-        return np.zeros(n), np.zeros((0, n)), np.zeros(0)
+        return np.zeros(n), np.zeros(0), np.zeros((0, n)), np.zeros(0)
 {nl.join(lr_branches)}
-    return np.full(n, np.nan), np.zeros((0, n)), np.zeros(0)
+    return np.full(n, np.nan), np.zeros(0), np.zeros((0, n)), np.zeros(0)
 
 
 def hess(data, hcode, hdata, x, g, gnorm):
@@ -421,7 +441,8 @@ class Problem:
         return bool(self.type.kernels["has_lowrank"](self.hessian_rule(hessian).code))
 
     def hess_lowrank(self, x, hessian="exact", **options):
-        """``(d, U, w)`` with ``H(x) = diag(d) + U^T diag(w) U`` (``d >= 0``, ``w >= 0``)."""
+        """``(d, e, U, w)`` with ``H(x) = tridiag(d, e) + U^T diag(w) U`` (``w >= 0``; ``e``
+        the off-diagonal, empty where ``H`` is diagonal plus low rank, ``d >= 0`` then)."""
         k = self.type.kernels
         x = check_point(self, x)
         r = self.hessian_rule(hessian, **options)

@@ -95,7 +95,7 @@ def test_logsumexp_flushes_tiny_weights():
     z = (A @ x - b) / mu
     w_ref = sp_softmax(z)
     assert np.any((w_ref > 0) & (w_ref < 1e-300)) or np.any(w_ref == 0)
-    d, U, w = P.hess_lowrank(x, "weighted_gn")
+    d, _, U, w = P.hess_lowrank(x, "weighted_gn")
     w = w * mu
     assert np.all((w == 0) | (w >= 1e-300))          # no subnormal weight survives
     assert np.array_equal(w == 0, w_ref < 1e-300)
@@ -206,10 +206,11 @@ def test_supported_rules_and_lowrank_forms(name):
                 with pytest.raises(ValueError, match="hessian"):
                     P.hess_lowrank(x, rule)
                 continue
-            d, U, w = P.hess_lowrank(x, rule)
+            d, e, U, w = P.hess_lowrank(x, rule)
             assert d.shape == (P.n,) and U.ndim == 2 and U.shape[1] == P.n and w.shape == (U.shape[0],)
-            assert np.all(d >= 0) and np.all(w >= 0)
-            close(np.diag(d) + (U.T * w) @ U, H)
+            assert e.shape in ((0,), (P.n - 1,)) and np.all(w >= 0)
+            assert np.all(d >= 0) or e.size        # a tridiagonal part may need e to be PSD
+            close(np.diag(d) + np.diag(e, 1) + np.diag(e, -1) + (U.T * w) @ U, H)
 
 
 def test_lowrank_coverage():

@@ -93,23 +93,31 @@ def test_solve_shifted_identity_and_dense_metric():
 
 
 @given(n=st.integers(1, 12), k=st.integers(0, 5), lam=st.floats(1e-3, 1e3),
-       seed=st.integers(0, 2**16))
-def test_woodbury_matches_dense_solve(n, k, lam, seed):
+       seed=st.integers(0, 2**16), banded=st.booleans())
+def test_woodbury_matches_dense_solve(n, k, lam, seed, banded):
+    """Diagonal or tridiagonal base (``e``) plus ``U^T diag(w) U``, against a dense LU
+    solve of the same matrix."""
     rng = np.random.default_rng(seed)
     d = rng.uniform(0.0, 2.0, n)
+    e = rng.uniform(-1.0, 1.0, n - 1) if banded else np.zeros(0)
+    if banded:      # diagonally dominant: tridiag(d, e) is positive semidefinite
+        d[:-1] += np.abs(e)
+        d[1:] += np.abs(e)
     U = rng.standard_normal((k, n))
     w = rng.uniform(0.0, 3.0, k)
     if k:
         w[0] = 0.0 if seed % 3 == 0 else w[0]      # zero weights are allowed
     r = rng.standard_normal(n)
     A = np.diag(d + lam) + U.T @ np.diag(w) @ U
-    ok, h = solve_lowrank(d, U, w, lam, r)
+    if banded:
+        A += np.diag(e, 1) + np.diag(e, -1)
+    ok, h = solve_lowrank(d, e, U, w, lam, r)
     assert ok
     expected = np.linalg.solve(A, r)
-    # Woodbury is forward-stable when D is well conditioned; cond(A) <= (2 + lam +
-    # ||U^T W U||) / lam, and we compare to a dense LU solve, so the error bound is
-    # cond(A) * eps up to a modest factor.
-    cond = np.linalg.cond(A)
+    # Woodbury is forward-stable when D is well conditioned; cond(D) <= (4 + lam) / lam
+    # here, and we compare to a dense LU solve, so the error bound is cond * eps up
+    # to a modest factor.
+    cond = max(np.linalg.cond(A), (4.0 + lam) / lam)
     assert np.linalg.norm(h - expected) <= 1e3 * cond * np.finfo(float).eps * np.linalg.norm(expected)
 
 
@@ -118,12 +126,20 @@ def test_woodbury_declines_what_it_cannot_certify():
     n, k = 5, 2
     U = rng.standard_normal((k, n))
     r = rng.standard_normal(n)
-    ok, h = solve_lowrank(np.ones(n), U, np.array([1.0, -0.5]), 0.1, r)   # negative weight
+    none = np.zeros(0)
+    ok, h = solve_lowrank(np.ones(n), none, U, np.array([1.0, -0.5]), 0.1, r)   # negative weight
     assert not ok and np.all(np.isnan(h))
     d = np.ones(n)
     d[2] = -1.0
-    ok, _ = solve_lowrank(d, U, np.ones(k), 0.5, r)                       # d_i + lam < 0
+    ok, _ = solve_lowrank(d, none, U, np.ones(k), 0.5, r)                       # d_i + lam < 0
     assert not ok
+    # a tridiagonal base with positive diagonal that is not positive definite:
+    # tridiag(1, 1) + 0.5 I has the leading minor 1.5^2 - 1 > 0 but the 3x3 minor
+    # 1.5^3 - 2 * 1.5 < 0 (its eigenvalues are 1.5 + 2 cos(j pi / (n + 1)))
+    ok, h = solve_lowrank(np.ones(n), np.ones(n - 1), U, np.ones(k), 0.5, r)
+    assert not ok and np.all(np.isnan(h))
+    assert np.linalg.eigvalsh(np.eye(n) * 1.5 + np.diag(np.ones(n - 1), 1)
+                              + np.diag(np.ones(n - 1), -1))[0] < 0
 
 
 def test_clock_is_monotonic_seconds():

@@ -329,6 +329,22 @@ def test_woodbury_path_matches_dense_path():
     np.testing.assert_allclose(a.trace.x, b.trace.x, rtol=1e-9, atol=1e-12)
 
 
+def test_bidiagonal_gauss_newton_is_solved_in_banded_form():
+    """Chebyshev-Rosenbrock declares its bidiagonal Jacobian: Gauss-Newton is tridiagonal
+    plus rank one, solved by Sherman-Morrison on an O(n) factorization (no dense
+    solve at all), with the iterates of the dense Cholesky path (B a dense identity) up
+    to the rounding of the two solves over a few steps."""
+    from numeric.problems import REGISTRY
+    p = REGISTRY["chebyshev_rosenbrock"](n=40, p=4.0)
+    x0 = np.random.default_rng(0).uniform(0.0, 1.0, p.n)
+    a = minimize_gns(p, x0, hessian="gauss_newton", record_x=True, max_iter=8)
+    b = minimize_gns(p, x0, hessian="gauss_newton", record_x=True, max_iter=8, B=np.eye(p.n))
+    assert a.linear_solves == dict(woodbury=len(a.trace.trial_gamma), dense=0)
+    assert b.linear_solves["woodbury"] == 0 and b.linear_solves["dense"] == len(b.trace.trial_gamma)
+    np.testing.assert_array_equal(a.trace.trial_accepted, b.trace.trial_accepted)
+    np.testing.assert_allclose(a.trace.x, b.trace.x, rtol=1e-9, atol=1e-12)
+
+
 BAD_INPUTS = [
     (dict(x0=np.full(6, np.nan)), "x0"),
     (dict(x0=np.zeros(5)), "x0"),
