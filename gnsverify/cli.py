@@ -115,7 +115,11 @@ def cmd_verify(args) -> int:
     from gnsverify.verify import campaign
     eps, budget = parse_eps(args.eps), check_budget(args.budget)
     out, replaces, writer = output_folder(args.out, "verify")
+    from gnsverify.pipeline import StageClock
+    clock = StageClock()               # the phases of timings.json
+    clock.start("cases")
     cases = cases_from_args(args)
+    clock.start(None)
     with_phase = args.phase if args.phase is not None else cases is None
     with_tightness = args.tightness if args.tightness is not None else cases is None
     from gnsverify.parallel import default_workers
@@ -146,6 +150,11 @@ def cmd_verify(args) -> int:
         mode = args.selftest or ("quick" if cases is None else "none")
         extras = verify_extras(with_phase=with_phase, with_tightness=with_tightness, selftest=mode,
                                seed=args.seed, budget=budget)
+        clock.start("cases")
+        if cases is None:
+            from gnsverify.catalog import default_cases
+            cases = default_cases()
+        clock.start("campaign")
         try:
             reports = campaign(cases, progress=case_progress, eps=eps, seed=args.seed,
                                budget=budget or "default", jobs=jobs, scheduler=args.scheduler,
@@ -166,11 +175,13 @@ def cmd_verify(args) -> int:
                     seed=args.seed, selftest=mode)
         prov = provenance(seed=args.seed, budget=budget or "default", started=started, command=args.argv,
                           wall_s=time.perf_counter() - t0, cpu_s=cpu_seconds() - cpu0)
+        from gnsverify.report.timings import timings
+        times = timings(reports, [e for part in extras.values() for e in part], clock.stop(), jobs)
         progress("writing the report")
         summary = rep.write_campaign(tmp, reports, phase=phase, figures=not args.no_figures, meta=meta,
                                      progress=progress, selftest=st, tightness=tight,
                                      provenance=prov, figure_format=args.figure_format,
-                                     figure_workers=jobs)
+                                     figure_workers=jobs, timings=times)
     if args.store:
         say(f"store {args.store}: {len(stored)} of {len(reports)} cases taken from it, "
             f"{len(reports) - len(stored)} run and recorded")

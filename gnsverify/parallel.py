@@ -47,9 +47,27 @@ class Extra:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     result: Any = None
+    #: ``{"wall_s", "compile_s"}`` of the run (set by the campaign with :attr:`result`)
+    timing: dict | None = None
 
     def run(self):
         return self.fn(*self.args, **self.kwargs)
+
+    def timed_run(self) -> "Timed":
+        """:meth:`run` with its wall and compile seconds, where it ran."""
+        from gnsverify.pipeline import StageClock
+        clock = StageClock()
+        clock.start("run")
+        value = self.run()
+        return Timed(value, clock.stop()["run"])
+
+
+@dataclass
+class Timed:
+    """An extra's return value with its ``{"wall_s", "compile_s"}``."""
+
+    value: Any
+    timing: dict
 
 
 def default_workers() -> int:

@@ -45,6 +45,10 @@ class CaseReport:
     warnings: list = field(default_factory=list)
     #: the cost of every run to each eps of the ladder (:func:`gnsverify.summary.methods`)
     methods: list = field(default_factory=list)
+    #: ``stage -> {"wall_s", "compile_s"}``: where the case's time went, by stage (the
+    #: runs, then each check; ``compile_s`` the part spent compiling kernels,
+    #: :func:`numeric.compile_seconds`). Machine-dependent: never part of results.json.
+    timings: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -60,7 +64,7 @@ class CaseReport:
                      for k, r in self.runs.items()},
             "row": self.row, "curves": self.curves, "notes": list(self.notes),
             "warnings": list(self.warnings), "wall_time": self.wall_time,
-            "methods": self.methods,
+            "methods": self.methods, "timings": self.timings,
         }
 
 
@@ -88,8 +92,10 @@ def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0,
     runs = tuple(runs)
     stages = len(runs) + len(checks)
     done = [0]
+    clock = StageClock()
 
     def emit(stage):
+        clock.start(stage)
         if progress is not None:
             progress({"case": case.name, "stage": stage, "done": done[0], "total": stages})
         done[0] += 1
@@ -111,9 +117,38 @@ def check_case(case: Case, checks, *, eps=None, budget="default", seed: int = 0,
             raise RuntimeError(f"check {check.name!r} returned the undeclared claim(s) {undeclared}; "
                                "declare them in its `claims` (and map them in gnsverify.paper_map).")
         verdicts.extend(found)
+    clock.start("summary")
+    rep = CaseReport(case=case, verdicts=verdicts, runs=ctx.runs, row=summary.row(ctx, verdicts),
+                     curves=summary.curves(ctx), notes=ctx.notes + ctx.warnings,
+                     warnings=list(ctx.warnings), methods=summary.methods(ctx))
+    rep.timings = clock.stop()
+    rep.wall_time = time.monotonic() - t0
     if progress is not None:
         progress({"case": case.name, "stage": "done", "done": stages, "total": stages})
-    return CaseReport(case=case, verdicts=verdicts, runs=ctx.runs, row=summary.row(ctx, verdicts),
-                      curves=summary.curves(ctx), notes=ctx.notes + ctx.warnings,
-                      wall_time=time.monotonic() - t0, warnings=list(ctx.warnings),
-                      methods=summary.methods(ctx))
+    return rep
+
+
+class StageClock:
+    """Wall and compile seconds per stage: :meth:`start` closes the running stage and
+    opens the next; :meth:`stop` closes the last and returns ``stage -> {"wall_s",
+    "compile_s"}`` (a stage started twice adds up)."""
+
+    def __init__(self):
+        self.stage, self.times = None, {}
+
+    def _mark(self):
+        from numeric import compile_seconds
+        return time.perf_counter(), compile_seconds()
+
+    def start(self, stage):
+        """Close the running stage (if any) and open ``stage`` (``None``: pause)."""
+        now = self._mark()
+        if self.stage is not None:
+            t = self.times.setdefault(self.stage, {"wall_s": 0.0, "compile_s": 0.0})
+            t["wall_s"] += now[0] - self.t[0]
+            t["compile_s"] += now[1] - self.t[1]
+        self.stage, self.t = stage, now
+
+    def stop(self) -> dict:
+        self.start(None)
+        return self.times

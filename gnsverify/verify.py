@@ -55,7 +55,7 @@ class VerifyTask:
     def __call__(self, case, progress=None):
         from gnsverify.parallel import Extra
         if isinstance(case, Extra):
-            return case.run()
+            return case.timed_run()
         if isinstance(case, tuple):          # ("catalog", name, summary key) from run_tasks
             from gnsverify.catalog import get_case
             from gnsverify.store import task_key
@@ -133,5 +133,5 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
     for j, i in enumerate(todo):
         out[i] = results[j]
     for e, r in zip(extras, results[len(todo):]):
-        e.result = r
+        e.result, e.timing = r.value, r.timing
     return out

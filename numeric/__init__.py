@@ -10,6 +10,7 @@ _WHERE = {
     "GNSReference": "numeric.reference", "minimize_reference": "numeric.reference",
     "HessianRule": "numeric.hessians", "hessian_rule": "numeric.hessians",
     "minimize_gns": "numeric.solver", "count_gns": "numeric.solver", "Result": "numeric.trace", "Trace": "numeric.trace",
+    "compile_seconds": "numeric._jit",
 }
 
 __all__ = list(_WHERE)

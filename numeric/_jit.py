@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import warnings
 from functools import lru_cache
 
 import numba
 import numba.extending
 from numba.core import caching
+from numba.core import event as _event
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -107,6 +109,37 @@ warnings.filterwarnings("ignore", message="Code running in object mode won't all
                         category=numba.NumbaWarning)
 
 JIT_OPTIONS = dict(cache=True, fastmath=False, nogil=True, error_model="numpy")
+
+
+class _CompileClock(_event.Listener):
+    """Seconds this process has spent compiling: the outermost ``numba:compile`` events
+    (a kernel compiled while its caller compiles is counted once, inside the caller's
+    time). Loading a kernel from the disk cache is not a compile event. numba compiles
+    under one global lock, so the events of a process nest."""
+
+    def __init__(self):
+        self.depth, self.total, self.t = 0, 0.0, 0.0
+
+    def on_start(self, event):
+        if self.depth == 0:
+            self.t = time.perf_counter()
+        self.depth += 1
+
+    def on_end(self, event):
+        self.depth -= 1
+        if self.depth == 0:
+            self.total += time.perf_counter() - self.t
+
+
+_COMPILE_CLOCK = _CompileClock()
+_event.register("numba:compile", _COMPILE_CLOCK)
+
+
+def compile_seconds() -> float:
+    """Cumulative seconds this process has spent in numba compilation (read it before
+    and after a piece of work: the difference is that work's compile time; a forked
+    worker starts from its parent's reading)."""
+    return _COMPILE_CLOCK.total
 
 
 def jit(func=None, **overrides):

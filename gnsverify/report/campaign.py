@@ -389,7 +389,7 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
                    meta: dict | None = None, progress=None,
                    selftest: dict | None = None, tightness: dict | None = None,
                    provenance: dict | None = None, figure_workers: int | None = None,
-                   figure_format: str = "png") -> dict[str, Any]:
+                   figure_format: str = "png", timings: dict | None = None) -> dict[str, Any]:
     """Write every output of a campaign into the (existing, empty) folder ``out``.
 
     Returns a summary dict (overall verdict, counts, files written relative to ``out``).
@@ -398,9 +398,14 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
     part may be absent). ``provenance``: :func:`gnsverify.provenance.provenance` (into
     summary.json and REPORT.md). ``figure_workers``: processes drawing the figures
     (default: every core; :mod:`gnsverify.figure_pool`); ``figure_format``: one of
-    :data:`FIGURE_FORMATS` (the file type matplotlib writes). Callers make ``out`` atomic
+    :data:`FIGURE_FORMATS` (the file type matplotlib writes). ``timings``: the
+    :func:`gnsverify.report.timings.timings` object, written as ``timings.json`` with
+    this function's own time as its ``report`` phase. Callers make ``out`` atomic
     (see :mod:`gnsverify.outdir`).
     """
+    from gnsverify.pipeline import StageClock
+    clock = StageClock()
+    clock.start("report")
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(f"figure_format must be one of {', '.join(FIGURE_FORMATS)}, got {figure_format!r}.")
     out = Path(out)
@@ -445,6 +450,10 @@ def write_campaign(out, reports: list, *, phase: dict | None = None, figures: bo
                                                    provenance=provenance),
                                    encoding="utf-8")
     written.append(out / "REPORT.md")
+    if timings is not None:
+        from gnsverify.report.timings import write_timings
+        timings = {**timings, "phases": {**timings.get("phases", {}), **clock.stop()}}
+        written.append(write_timings(out, timings))
     summary = {
         "overall": overall(recs) if recs else None,
         "counts": counts(recs),

@@ -99,6 +99,13 @@ def test_extras_run_beside_the_cases_with_the_sequential_results():
     alone = collect([family_row(*job) for job in jobs])
     assert dumps(pooled) == dumps(alone)
     assert {"row 0 done", "row 1 done"} <= {e.get("stage") for e in events}
+    # each extra's time, measured in the worker that ran it
+    assert all(0.0 <= e.timing["compile_s"] <= e.timing["wall_s"] for e in extras)
+    # and each case's, per stage: the runs, every check, the summary
+    t = reps[0].timings
+    assert {"theory run", "adaptive run", "trace audit", "gamma lower bound", "summary"} <= set(t)
+    assert all(0.0 <= v["compile_s"] <= v["wall_s"] for v in t.values())
+    assert sum(v["wall_s"] for v in t.values()) <= reps[0].wall_time
 
 
 def test_a_foreign_sqlite_file_is_not_written_into(tmp_path):

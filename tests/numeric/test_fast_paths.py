@@ -150,3 +150,28 @@ def test_cache_locators_are_installed_here_and_fall_back_elsewhere():
             assert _jit._install_locators(module, version) is False
         assert any("cache locators are not installed" in str(w.message) for w in seen)
         assert caching.CacheImpl._locator_classes == before       # nothing patched
+
+
+def test_compile_seconds_counts_compilation_once_and_not_calls():
+    """``numeric.compile_seconds`` rises while a kernel compiles (a fresh, uncached
+    function compiling a nested callee is counted once, not twice) and not on a call."""
+    import numba
+    from numeric import compile_seconds
+
+    @numba.njit(cache=False)
+    def inner(a):
+        return np.sum(a * a)
+
+    @numba.njit(cache=False)
+    def outer(a):
+        return inner(a) + 1.0
+
+    x = np.arange(5.0)
+    c0 = compile_seconds()
+    t0 = __import__("time").perf_counter()
+    assert outer(x) == 31.0
+    wall = __import__("time").perf_counter() - t0
+    c1 = compile_seconds()
+    assert 0.0 < c1 - c0 <= wall          # nested compile inside the outer one: not added twice
+    outer(x)
+    assert compile_seconds() == c1
