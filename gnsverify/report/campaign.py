@@ -26,6 +26,8 @@ Files written by :func:`write_campaign` into an output folder:
                     profiles (``.pdf`` or ``.svg`` with ``figure_format``)
 ``SELFTEST.md``,    the selftest (when run): every broken variant, killed or not
 ``selftest.json``
+``timings.json``    where the time went (when ``timings`` is given):
+                    :mod:`gnsverify.report.timings`
 ==================  ==============================================================
 
 JSON is strict: NaN is written as ``null`` and infinities as ``"inf"``/``"-inf"``.
