@@ -39,7 +39,7 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
-from gnsverify.report.format import (dumps, fmt, jsonable, markdown_table, slug, text_table,
+from gnsverify.report.format import (case_name, dumps, fmt, jsonable, markdown_table, slug, text_table,
                                      verdict_records, write_csv)
 from gnsverify.report import paths
 from gnsverify.report import selftest as selftest_report
@@ -69,10 +69,6 @@ RATE_COLUMNS = (
     ("verdict", "verdict"),
 )
 
-
-def case_name(report) -> str:
-    case = getattr(report, "case", report)
-    return str(getattr(case, "name", case))
 
 
 def records(reports: Iterable) -> list[dict]:

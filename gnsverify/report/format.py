@@ -129,3 +129,9 @@ def verdict_records(verdicts, keys) -> list[dict]:
     with ``to_dict()`` or plain dicts)."""
     return [{k: jsonable((v.to_dict() if hasattr(v, "to_dict") else dict(v)).get(k)) for k in keys}
             for v in verdicts]
+
+
+def case_name(report) -> str:
+    """The name of a report's case (or of the case itself, or the object as text)."""
+    case = getattr(report, "case", report)
+    return str(getattr(case, "name", case))

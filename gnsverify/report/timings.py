@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gnsverify.report.format import case_name
+
 
 
 def _add(into: dict, t: dict) -> None:
@@ -32,7 +34,6 @@ def _add(into: dict, t: dict) -> None:
 def timings(reports, extras=(), phases=None, jobs: int = 1) -> dict:
     """The ``timings.json`` object (module docstring) of a campaign's reports and extras
     (:class:`gnsverify.parallel.Extra` with their ``timing``)."""
-    from gnsverify.report.campaign import case_name
     cases = {case_name(r): dict(getattr(r, "timings", {}) or {}) for r in reports}
     stages: dict = {}
     for per in cases.values():
