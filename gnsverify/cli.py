@@ -140,7 +140,13 @@ def cmd_verify(args) -> int:
     if store is not None:
         store.begin(provenance(seed=args.seed, budget=budget or "default", started=started,
                                command=args.argv, wall_s=0.0, cpu_s=0.0), started)
-    with _progress(args) as progress, writer as tmp:
+    from gnsverify.parallel import warming
+    from gnsverify.runs import warm_baselines
+    # the baselines' kernel compiles in a process of its own while this one builds the
+    # catalog (which compiles the solver): on a cold cache the workers would otherwise
+    # each compile it at the same time (README, "where the main job's time goes")
+    with warming(warm_baselines, jobs > 1 and args.scheduler is None) as warm, \
+            _progress(args) as progress, writer as tmp:
         stored = []
 
         def case_progress(ev):
@@ -154,6 +160,9 @@ def cmd_verify(args) -> int:
         if cases is None:
             from gnsverify.catalog import default_cases
             cases = default_cases()
+        if warm is not None:
+            clock.start("warm-up")
+            warm.join()
         clock.start("campaign")
         try:
             reports = campaign(cases, progress=case_progress, eps=eps, seed=args.seed,

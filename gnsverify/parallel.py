@@ -8,7 +8,8 @@ and be stored. The verdicts do not depend on where a task ran: every task is see
 by the campaign, runs with one BLAS thread, and its result is put back at its place
 in the campaign's order.
 
-Executors (:func:`run_tasks`):
+Every executor returns the reports made portable (so a campaign's reports have the same
+types whatever ``jobs`` or scheduler). Executors (:func:`run_tasks`):
 
 * ``workers == 1``: in this process, in order;
 * ``workers > 1``: a pool of forked worker processes (POSIX; they inherit the loaded
@@ -29,6 +30,7 @@ import os
 import queue as queue_mod
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -94,6 +96,44 @@ def _worker_init():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def warm_beside(fn: Callable):
+    """Run ``fn()`` in a process forked beside this one, for work whose only product is
+    on disk (numba's cache: a kernel compiled there is loaded, not compiled, by every
+    process that needs it later). Returns the process (join it before forking workers
+    that should find the cache warm; terminate it on the way out), or ``None`` where
+    fork is not available. A failure of ``fn`` only costs the time: the process exits
+    with code 1 and whoever needs the kernel compiles it as before."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    proc = multiprocessing.get_context("fork").Process(target=_warm_main, args=(fn,), daemon=True)
+    proc.start()
+    return proc
+
+
+@contextmanager
+def warming(fn: Callable, enabled: bool = True):
+    """:func:`warm_beside` as a context: yields the process (``None`` when not
+    ``enabled`` or without fork) and stops it on the way out if it still runs (an
+    interrupt, an error, or a caller that did not need to wait for it)."""
+    proc = warm_beside(fn) if enabled else None
+    try:
+        yield proc
+    finally:
+        if proc is not None and proc.is_alive():
+            proc.terminate()
+            proc.join()
+
+
+def _warm_main(fn):
+    _worker_init()
+    from gnsverify.threads import single_threaded_blas
+    try:
+        with single_threaded_blas():
+            fn()
+    except Exception:
+        os._exit(1)
+
+
 def _run_one(i: int):
     """Worker side: task ``i`` of the inherited list, with progress to the queue."""
     from gnsverify.threads import single_threaded_blas
@@ -132,8 +172,8 @@ def run_tasks(fn: Callable, items: list, *, workers: int = 1, scheduler=None,
         return _run_dask(fn, items, order, scheduler, out, done)
     fork = "fork" in multiprocessing.get_all_start_methods()
     if workers == 1 or n <= 1 or not fork:
-        for i in range(n):
-            out[i] = fn(items[i], (lambda ev, i=i: progress(i, ev)) if progress else None)
+        for i in range(n):   # portable here too: the same report types whatever the executor
+            out[i] = portable(fn(items[i], (lambda ev, i=i: progress(i, ev)) if progress else None))
             if done:
                 done(i, out[i])
         return out

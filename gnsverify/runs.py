@@ -63,6 +63,20 @@ def run_baselines(case, max_iter: int) -> dict:
     return out
 
 
+def warm_baselines() -> None:
+    """Compile the baselines' shared kernel into numba's disk cache: each baseline for one
+    iteration on the 2-D Rosenbrock problem (every problem has the kernel's one
+    signature). On a cold cache this is what each worker of a campaign would otherwise
+    compile at the same time (about 160 s each on this project's 2-core machine);
+    ``gnsverify verify`` runs it beside the catalog's build
+    (:func:`gnsverify.parallel.warm_beside`)."""
+    from numeric.baselines import BASELINES
+    from numeric.problems import REGISTRY
+    problem = REGISTRY["rosenbrock"]()
+    for fn in BASELINES.values():
+        fn(problem, max_iter=1)
+
+
 def run_case(ctx, runs=RUNS, progress: Callable[[str], Any] | None = None) -> dict:
     """Run what ``runs`` names for the context's case into ``ctx.runs`` (and return it).
 

@@ -76,9 +76,9 @@ def campaign(cases=None, *, eps=None, budget="default", seed: int = 0,
     ``progress`` receives the per-case events of :func:`verify` plus ``"index"`` and
     ``"n_cases"`` (and ``"stored": True`` for a case taken from the store). Runs with one
     BLAS thread (:mod:`gnsverify.threads` says why). ``jobs`` worker processes (or a
-    dask ``scheduler``: :mod:`gnsverify.parallel`) run the cases; their reports carry a
-    :class:`gnsverify.portable.CaseInfo` instead of the case, as do reports taken from
-    ``store`` (a :class:`gnsverify.store.Store`: each finished case is written to it,
+    dask ``scheduler``: :mod:`gnsverify.parallel`) run the cases; every report carries a
+    :class:`gnsverify.portable.CaseInfo` instead of the case, whatever ``jobs``, as do
+    reports taken from ``store`` (a :class:`gnsverify.store.Store`: each finished case is written to it,
     and with ``resume`` a case whose key it holds is not run again). The verdicts are
     the same whatever ``jobs``, ``scheduler`` or ``store``. ``extras``
     (:class:`gnsverify.parallel.Extra`) are independent tasks run by the same executor

@@ -1,14 +1,16 @@
 """``timings.json``: where a campaign's time went (machine-dependent; never in results.json).
 
     {"jobs": N,
-     "phases": {"cases" | "campaign" | "report": {"wall_s", "compile_s"}},
+     "phases": {"cases" | "warm-up" | "campaign" | "report": {"wall_s", "compile_s"}},
      "cases": {case: {stage: {"wall_s", "compile_s"}}},
      "extras": {label: {"wall_s", "compile_s"}},
      "stages": {stage: {"wall_s", "compile_s"}}}
 
 ``phases`` are measured in the calling process: ``cases`` builds the cases (the
 catalog's, or those named on the command line: their classes' constants by sympy, and
-whatever the constants need compiled), ``campaign`` runs the cases and the extras on the
+whatever the constants need compiled), ``warm-up`` (with ``jobs > 1``) waits for the
+process that compiles the baselines' kernel beside that build
+(:func:`gnsverify.runs.warm_baselines`), ``campaign`` runs the cases and the extras on the
 workers, ``report`` writes the files and draws the figures. ``cases`` and ``extras`` are
 measured where each task ran (a worker, when ``jobs > 1``: their sum is the campaign's
 work, not its wall time); a case's stages are its runs (``theory run``, ``adaptive

@@ -1,9 +1,14 @@
 """Campaigns on several processes, on a dask cluster, and through the results store give
 the verdicts of the one-process campaign, byte for byte; an interrupted campaign
-resumes; the store opens in pandas; a file that is not a store is refused."""
+resumes; the store opens in pandas; a file that is not a store is refused; a warm-up
+process runs beside and never outlives its context."""
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
+import time
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +89,41 @@ def test_a_dask_cluster_gives_the_same_results(serial):
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         reps = campaign(_cases(), budget="quick", scheduler=client)
     assert dumps(records(reps)) == serial
+
+
+def _write_pid(path):
+    Path(path).write_text(str(os.getpid()))
+
+
+def _fail():
+    raise RuntimeError("broken warm-up")
+
+
+def _sleep():
+    time.sleep(60)
+
+
+def test_warm_up_runs_beside_and_never_outlives_its_context(tmp_path):
+    from gnsverify.parallel import warming
+    with warming(functools.partial(_write_pid, tmp_path / "pid")) as proc:
+        proc.join()
+    assert proc.exitcode == 0 and int((tmp_path / "pid").read_text()) != os.getpid()
+    with warming(_fail) as proc:          # a failed warm-up costs its time, nothing else
+        proc.join()
+    assert proc.exitcode == 1
+    t = time.perf_counter()
+    with warming(_sleep) as proc:         # left running: stopped on the way out
+        pass
+    assert not proc.is_alive() and time.perf_counter() - t < 10
+    with warming(_sleep, enabled=False) as proc:
+        assert proc is None
+
+
+def test_reports_have_the_same_types_whatever_the_executor():
+    from gnsverify.portable import CaseInfo
+    one = campaign([get_case("quartic_n3")], budget="quick", jobs=1)
+    two = campaign(_cases(), budget="quick", jobs=2)
+    assert {type(r.case) for r in one + two} == {CaseInfo}
 
 
 def test_extras_run_beside_the_cases_with_the_sequential_results():
