@@ -142,10 +142,13 @@ def cmd_verify(args) -> int:
                                command=args.argv, wall_s=0.0, cpu_s=0.0), started)
     from gnsverify.parallel import warming
     from gnsverify.runs import warm_baselines
+    from gnsverify.budgets import BUDGETS
     # the baselines' kernel compiles in a process of its own while this one builds the
     # catalog (which compiles the solver): on a cold cache the workers would otherwise
-    # each compile it at the same time (README, "where the main job's time goes")
-    with warming(warm_baselines, jobs > 1 and args.scheduler is None) as warm, \
+    # each compile it at the same time (README, "where the main job's time goes"); not
+    # with one worker, on a cluster, or with a budget that runs no baseline
+    warm_up = jobs > 1 and args.scheduler is None and BUDGETS[budget or "default"]["baselines"]
+    with warming(warm_baselines, warm_up) as warm, \
             _progress(args) as progress, writer as tmp:
         stored = []
 
