@@ -96,26 +96,20 @@ def _worker_init():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def warm_beside(fn: Callable):
-    """Run ``fn()`` in a process forked beside this one, for work whose only product is
-    on disk (numba's cache: a kernel compiled there is loaded, not compiled, by every
-    process that needs it later). Returns the process (join it before forking workers
-    that should find the cache warm; terminate it on the way out), or ``None`` where
-    fork is not available. A failure of ``fn`` only costs the time: the process exits
-    with code 1 and whoever needs the kernel compiles it as before."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    proc = multiprocessing.get_context("fork").Process(target=_warm_main, args=(fn,), daemon=True)
-    proc.start()
-    return proc
-
-
 @contextmanager
 def warming(fn: Callable, enabled: bool = True):
-    """:func:`warm_beside` as a context: yields the process (``None`` when not
-    ``enabled`` or without fork) and stops it on the way out if it still runs (an
-    interrupt, an error, or a caller that did not need to wait for it)."""
-    proc = warm_beside(fn) if enabled else None
+    """Run ``fn()`` in a process forked beside this one, for work whose only product is
+    on disk (numba's cache: a kernel compiled there is loaded, not compiled, by every
+    process that needs it later). Yields the process (join it before forking workers
+    that should find the cache warm), or ``None`` when not ``enabled`` or where fork is
+    not available; on the way out (an interrupt, an error, a caller that did not wait)
+    a process still running is stopped. A failure of ``fn`` only costs the time: the
+    process exits with code 1 and whoever needs the kernel compiles it as before."""
+    proc = None
+    if enabled and "fork" in multiprocessing.get_all_start_methods():
+        proc = multiprocessing.get_context("fork").Process(target=_warm_main, args=(fn,),
+                                                           daemon=True)
+        proc.start()
     try:
         yield proc
     finally:

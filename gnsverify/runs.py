@@ -69,7 +69,7 @@ def warm_baselines() -> None:
     signature). On a cold cache this is what each worker of a campaign would otherwise
     compile at the same time (about 160 s each on this project's 2-core machine);
     ``gnsverify verify`` runs it beside the catalog's build
-    (:func:`gnsverify.parallel.warm_beside`)."""
+    (:func:`gnsverify.parallel.warming`)."""
     from numeric.baselines import BASELINES
     from numeric.problems import REGISTRY
     problem = REGISTRY["rosenbrock"]()

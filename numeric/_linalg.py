@@ -206,10 +206,10 @@ def _factor_base(d, e, lam):
 @jit(inline="always")
 def _solve_base(pinv, m, r):
     """``D^-1 r`` from :func:`_factor_base` (a fresh array)."""
-    n = r.shape[0]
-    y = r * pinv if m.shape[0] == 0 else r.copy()
     if m.shape[0] == 0:
-        return y
+        return r * pinv
+    n = r.shape[0]
+    y = r.copy()
     for i in range(1, n):            # L z = r
         y[i] -= m[i - 1] * y[i - 1]
     for i in range(n):               # diag(p) t = z
@@ -246,12 +246,9 @@ def solve_lowrank(d, e, U, w, lam, r):
     for j in range(k):
         for i in range(n):
             V[j, i] = sw[j] * U[j, i]
-    if m.shape[0] == 0:
-        VD = V * pinv                  # W^(1/2) U D^-1 (row-wise scaling)
-    else:
-        VD = np.empty((k, n))
-        for j in range(k):
-            VD[j] = _solve_base(pinv, m, V[j])
+    VD = np.empty((k, n))              # W^(1/2) U D^-1, row by row
+    for j in range(k):
+        VD[j] = _solve_base(pinv, m, V[j])
     S = VD @ V.T                       # W^(1/2) U D^-1 U^T W^(1/2)
     for j in range(k):
         S[j, j] += 1.0

@@ -14,7 +14,7 @@ process that compiles the baselines' kernel beside that build
 workers, ``report`` writes the files and draws the figures. ``cases`` and ``extras`` are
 measured where each task ran (a worker, when ``jobs > 1``: their sum is the campaign's
 work, not its wall time); a case's stages are its runs (``theory run``, ``adaptive
-run``, ``ideal run``, ``baselines``), then its checks (``falsify:gamma_lower_bound`` is
+run``, ``ideal run``, ``baselines``), then its checks by name (``gamma lower bound`` is
 the gamma search) and the ``summary``. ``stages`` adds up each stage over the cases.
 ``compile_s`` is the part spent compiling kernels (:func:`numeric.compile_seconds`); a
 case taken from a store carries the times of the run that stored it.
@@ -25,7 +25,6 @@ import json
 from pathlib import Path
 
 from gnsverify.report.format import case_name
-
 
 
 def _add(into: dict, t: dict) -> None:
@@ -47,6 +46,7 @@ def timings(reports, extras=(), phases=None, jobs: int = 1) -> dict:
 
 
 def write_timings(out, obj: dict) -> Path:
+    """Write ``obj`` (:func:`timings`) as ``out/timings.json``; returns its path."""
     path = Path(out) / "timings.json"
     path.write_text(json.dumps(obj, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     return path

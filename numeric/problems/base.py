@@ -246,20 +246,18 @@ def _kernel_source(decl: "ProblemType") -> tuple[str, dict]:
         has += [code(r) for r in H.RESIDUAL_HESSIANS]
         if decl.residual_bidiagonal is not None:     # J bidiagonal: J^T J tridiagonal, O(n)
             ns["RESIDUAL_BIDIAGONAL"] = decl.residual_bidiagonal
-            lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
-                               "        u, jd, je, jtu, p = RESIDUAL_BIDIAGONAL(data, x)\n"
-                               "        if hcode == H_GAUSS_NEWTON:\n"
-                               "            return PN.gauss_newton_bidiagonal(u, jd, je, jtu, p)\n"
-                               "        d, U, w = PN.fisher_term_lowrank(u, jtu, p)\n"
-                               "        return d, np.zeros(0), U, w")
+            parts, gn = ("u, jd, je, jtu, p = RESIDUAL_BIDIAGONAL(data, x)",
+                         "return PN.gauss_newton_bidiagonal(u, jd, je, jtu, p)")
         else:
-            lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
-                               "        u, J, jtu, p = RESIDUAL(data, x)\n"
-                               "        if hcode == H_FISHER_TERM:\n"
-                               "            d, U, w = PN.fisher_term_lowrank(u, jtu, p)\n"
-                               "        else:\n"
-                               "            d, U, w = PN.gauss_newton_lowrank(u, J, jtu, p)\n"
-                               "        return d, np.zeros(0), U, w")
+            parts, gn = ("u, J, jtu, p = RESIDUAL(data, x)",
+                         "d, U, w = PN.gauss_newton_lowrank(u, J, jtu, p)\n"
+                         "            return d, np.zeros(0), U, w")
+        lr_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
+                           f"        {parts}\n"
+                           "        if hcode == H_GAUSS_NEWTON:\n"
+                           f"            {gn}\n"
+                           "        d, U, w = PN.fisher_term_lowrank(u, jtu, p)\n"
+                           "        return d, np.zeros(0), U, w")
         dense_branches.append("    if hcode == H_GAUSS_NEWTON or hcode == H_FISHER_TERM:\n"
                               "        return structured_dense(*hess_lowrank(data, hcode, hdata, x, g, gnorm))")
         residual = "    return RESIDUAL(data, x)"

@@ -5,8 +5,9 @@
 ``u(x*) = 0`` at ``x* = (1, ..., 1)``, so ``f* = 0``. Non-convex. The Jacobian is
 lower bidiagonal: ``du_1/dx_1 = -1/2``, ``du_i/dx_i = 1``,
 ``du_i/dx_{i-1} = -4 x_{i-1}``; the only second derivatives are
-``d^2 u_i / dx_{i-1}^2 = -4``, so ``sum_i u_i hess u_i = diag(-4 u_2, ..., -4 u_n, 0)``. The Gauss-Newton and
-Fisher-term rules use the bidiagonal form (``_bidiagonal``): ``O(n)`` per iteration.
+``d^2 u_i / dx_{i-1}^2 = -4``, so ``sum_i u_i hess u_i = diag(-4 u_2, ..., -4 u_n, 0)``.
+The Gauss-Newton and Fisher-term rules use the bidiagonal form (``_bidiagonal``):
+``O(n)`` per iteration.
 
 """
 from __future__ import annotations
